@@ -1,0 +1,385 @@
+"""The database schema: the park registry and the time series (SQLAlchemy 2 declarative).
+
+Every timestamp column is :class:`UTCDateTime`: timezone-aware UTC in Python, ``timestamptz``
+on PostgreSQL and integer epoch seconds on SQLite (compact, fast range scans). Naive
+datetimes are refused. Money is in 10⁴ yuan, ratings in kW / kWh (see ``greenpark.units``).
+The Alembic migrations under ``store/migrations`` create exactly this schema
+(``tests/store/test_migrations.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from greenpark.units import CARRIERS
+
+UTC = dt.UTC
+
+#: Allowed values of the enumerated columns; the importer and the checks use the same tables.
+INDUSTRIES = (
+    "big_data",
+    "electronic_information",
+    "equipment_manufacturing",
+    "organic_food",
+    "other",
+)
+CERTIFICATION_KINDS = (
+    "national_green_factory",
+    "provincial_green_factory",
+    "national_green_data_centre",
+)
+STATION_KINDS = (
+    "ambient_air",
+    "surface_water",
+    "wastewater_inlet",
+    "wastewater_outlet",
+    "noise",
+)
+#: GB 3096-2008 clause 4: acoustic environment functional zone classes.
+NOISE_ZONE_CLASSES = ("0", "1", "2", "3", "4a", "4b")
+#: GB 3838-2002 clause 3: surface-water classes.
+WATER_CLASSES = ("I", "II", "III", "IV", "V")
+WATER_BODIES = ("river", "lake")
+#: GB 18918-2002 clause 4.1.2: discharge standard classes for sewage plants; enterprise
+#: outlets name their sector standard in free text.
+DISCHARGE_CLASSES = ("1A", "1B", "2", "3")
+ASSET_KINDS = (
+    "pv",
+    "gas_engine",
+    "absorption_chiller",
+    "electric_chiller",
+    "boiler",
+    "battery",
+    "thermal_storage",
+    "cold_storage",
+)
+VEHICLE_ENERGIES = ("battery_electric", "fuel_cell", "plug_in_hybrid", "natural_gas", "diesel")
+SITE_KINDS = ("site", "building")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetime; epoch seconds on SQLite, ``timestamptz`` elsewhere."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} refused: give a time zone")
+        if dialect.name == "sqlite":
+            return int(value.timestamp())
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return dt.datetime.fromtimestamp(int(value), UTC)
+        return value.astimezone(UTC)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class Park(Base):
+    """A park: where it is, its time zone and its grid region (for emission factors)."""
+
+    __tablename__ = "park"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_local: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)  # [°]
+    longitude: Mapped[float | None] = mapped_column(Float)  # [°]
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    province: Mapped[str | None] = mapped_column(String(64))
+    grid_region: Mapped[str | None] = mapped_column(String(64))
+
+    enterprises: Mapped[list[Enterprise]] = relationship(back_populates="park")
+
+
+class Enterprise(Base):
+    """An enterprise of the park, keyed by its unified social credit code (GB 32100-2015)."""
+
+    __tablename__ = "enterprise"
+    __table_args__ = (CheckConstraint(_in("industry", INDUSTRIES), name="industry"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    industry: Mapped[str] = mapped_column(String(40))
+    employees: Mapped[int | None] = mapped_column(Integer)
+
+    park: Mapped[Park] = relationship(back_populates="enterprises")
+    years: Mapped[list[EnterpriseYear]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan"
+    )
+    certifications: Mapped[list[Certification]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan"
+    )
+    high_tech_certificates: Mapped[list[HighTechCertificate]] = relationship(
+        back_populates="enterprise", cascade="all, delete-orphan"
+    )
+
+
+class EnterpriseYear(Base):
+    """An enterprise's yearly figures [10⁴ yuan]; above designated size is derived from revenue."""
+
+    __tablename__ = "enterprise_year"
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revenue: Mapped[float | None] = mapped_column(Float)  # [10⁴ yuan]
+    gross_output: Mapped[float | None] = mapped_column(Float)  # [10⁴ yuan]
+    value_added: Mapped[float | None] = mapped_column(Float)  # [10⁴ yuan]
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="years")
+
+
+class HighTechCertificate(Base):
+    """A high-tech enterprise certificate (高新技术企业证书), valid from/to (inclusive dates)."""
+
+    __tablename__ = "high_tech_certificate"
+    __table_args__ = (UniqueConstraint("enterprise_id", "valid_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[str | None] = mapped_column(String(64))
+    valid_from: Mapped[dt.date] = mapped_column()
+    valid_to: Mapped[dt.date] = mapped_column()
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="high_tech_certificates")
+
+
+class Certification(Base):
+    """A green certification (green factory, green data centre) granted in ``year``."""
+
+    __tablename__ = "certification"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CERTIFICATION_KINDS), name="kind"),
+        UniqueConstraint("enterprise_id", "kind", "year"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+
+    enterprise: Mapped[Enterprise] = relationship(back_populates="certifications")
+
+
+class Site(Base):
+    """A site or a building; a building may sit on a site (``parent_id``)."""
+
+    __tablename__ = "site"
+    __table_args__ = (CheckConstraint(_in("kind", SITE_KINDS), name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="site")
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="SET NULL"), index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    floor_area: Mapped[float | None] = mapped_column(Float)  # [m²]
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+
+class Meter(Base):
+    """A meter of one energy carrier; a sub-meter names its parent; a virtual meter has a
+    formula over other meters' codes (``"M-001 + M-002 - M-003"``) and no readings."""
+
+    __tablename__ = "meter"
+    __table_args__ = (CheckConstraint(_in("carrier", CARRIERS), name="carrier"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    carrier: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(16))
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="SET NULL"), index=True
+    )
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("meter.id", ondelete="SET NULL"))
+    interval_s: Mapped[int] = mapped_column(Integer, default=900)  # [s]
+    formula: Mapped[str | None] = mapped_column(Text)  # virtual meters only
+
+
+class Station(Base):
+    """An automatic monitoring station, identified on the wire by its HJ 212 ``MN``."""
+
+    __tablename__ = "station"
+    __table_args__ = (
+        CheckConstraint(_in("kind", STATION_KINDS), name="kind"),
+        CheckConstraint(
+            "noise_zone_class IS NULL OR " + _in("noise_zone_class", NOISE_ZONE_CLASSES),
+            name="noise_zone_class",
+        ),
+        CheckConstraint(
+            "water_target_class IS NULL OR " + _in("water_target_class", WATER_CLASSES),
+            name="water_target_class",
+        ),
+        CheckConstraint(
+            "water_body IS NULL OR " + _in("water_body", WATER_BODIES), name="water_body"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    mn: Mapped[str] = mapped_column(String(32), unique=True)
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="SET NULL"), index=True
+    )
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    noise_zone_class: Mapped[str | None] = mapped_column(String(4))
+    water_body: Mapped[str | None] = mapped_column(String(8))
+    water_target_class: Mapped[str | None] = mapped_column(String(4))
+    discharge_standard: Mapped[str | None] = mapped_column(String(64))
+
+
+class Asset(Base):
+    """An asset of the multi-energy station with its rating.
+
+    ``p_nom`` is the rated output [kW] (electric for PV, gas engines and batteries; heat for
+    boilers; cooling for chillers), ``e_nom`` the storage capacity [kWh], ``efficiency`` the
+    rated electric or thermal efficiency [-] and ``cop`` the rated coefficient of
+    performance of a chiller [-]. ``params`` holds further ratings with units in their keys.
+    """
+
+    __tablename__ = "asset"
+    __table_args__ = (CheckConstraint(_in("kind", ASSET_KINDS), name="kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    p_nom: Mapped[float | None] = mapped_column(Float)  # [kW]
+    e_nom: Mapped[float | None] = mapped_column(Float)  # [kWh]
+    efficiency: Mapped[float | None] = mapped_column(Float)  # [-]
+    cop: Mapped[float | None] = mapped_column(Float)  # [-]
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Vehicle(Base):
+    """A vehicle of the park's fleet registry (e.g. a new-energy bus)."""
+
+    __tablename__ = "vehicle"
+    __table_args__ = (CheckConstraint(_in("energy", VEHICLE_ENERGIES), name="energy"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32), default="bus")
+    energy: Mapped[str] = mapped_column(String(32))
+    operator: Mapped[str | None] = mapped_column(String(200))
+    battery_kwh: Mapped[float | None] = mapped_column(Float)  # [kWh]
+    in_service: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Measurement(Base):
+    """A station value: one parameter (HJ 212 code) at one time, with its data flag."""
+
+    __tablename__ = "measurement"
+    __table_args__ = {"sqlite_with_rowid": False}
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("station.id", ondelete="CASCADE"), primary_key=True
+    )
+    parameter: Mapped[str] = mapped_column(String(32), primary_key=True)
+    time: Mapped[dt.datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    flag: Mapped[str] = mapped_column(String(8), default="N")
+    source: Mapped[str] = mapped_column(String(32), default="")
+
+
+Index("ix_measurement_time", Measurement.time)
+
+
+class MeterReading(Base):
+    """The quantity a meter recorded over ``[start, end)`` in the meter's unit."""
+
+    __tablename__ = "meter_reading"
+    __table_args__ = {"sqlite_with_rowid": False}
+    meter_id: Mapped[int] = mapped_column(
+        ForeignKey("meter.id", ondelete="CASCADE"), primary_key=True
+    )
+    start: Mapped[dt.datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    end: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    quantity: Mapped[float | None] = mapped_column(Float)
+    quality: Mapped[str] = mapped_column(String(8), default="ok")
+
+
+class MeterMonth(Base):
+    """Monthly totals of each meter (park-local calendar months), kept by the store on write.
+
+    Derived data: :func:`greenpark.store.timeseries.refresh_meter_months` recomputes it.
+    """
+
+    __tablename__ = "meter_month"
+    __table_args__ = {"sqlite_with_rowid": False}
+    meter_id: Mapped[int] = mapped_column(
+        ForeignKey("meter.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "YYYY-MM", park zone
+    quantity: Mapped[float] = mapped_column(Float)
+    readings: Mapped[int] = mapped_column(Integer)
+
+
+class Meta(Base):
+    """Key/value facts about the store itself (e.g. the demo build that filled it)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,303 @@
+"""Time series in the store: station measurements and meter readings.
+
+Writes are upserts: a row whose key (station, parameter, time) or (meter, start) already
+exists replaces the old row and is counted in :attr:`WriteResult.replaced`; it is never
+doubled. Rows repeated inside one batch count the same way (the last one wins).
+
+Frames come in with timezone-aware timestamps; naive ones are refused. Bulk writes bypass
+the ORM and bind epoch seconds (SQLite) or UTC datetimes (PostgreSQL) directly, which is
+what :class:`greenpark.store.schema.UTCDateTime` stores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, column, func, select, table
+from sqlalchemy.dialects import postgresql, sqlite
+
+from greenpark.errors import InputError
+from greenpark.store.schema import Measurement, MeterMonth, MeterReading
+
+CHUNK_ROWS = 50_000
+_EPOCH = pd.Timestamp(0, tz="UTC")
+
+MEASUREMENT_COLUMNS = ("station_id", "parameter", "time", "value", "flag", "source")
+READING_COLUMNS = ("meter_id", "start", "end", "quantity", "quality")
+
+# Untyped twins of the tables: values are bound as given (already converted), no per-value
+# Python processing, which is what makes millions of rows fast.
+_measurement_raw = table("measurement", *(column(c) for c in MEASUREMENT_COLUMNS))
+_reading_raw = table("meter_reading", *(column(c) for c in READING_COLUMNS))
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: rows given, rows new to the store, rows that replaced a row."""
+
+    rows: int
+    inserted: int
+    replaced: int
+
+    def __add__(self, other: WriteResult) -> WriteResult:
+        return WriteResult(
+            self.rows + other.rows,
+            self.inserted + other.inserted,
+            self.replaced + other.replaced,
+        )
+
+
+EMPTY = WriteResult(0, 0, 0)
+
+
+def _utc_column(frame: pd.DataFrame, name: str) -> pd.Series:
+    values = frame[name]
+    if not isinstance(values.dtype, pd.DatetimeTZDtype):
+        try:
+            values = pd.to_datetime(values)
+        except (ValueError, TypeError) as exc:
+            raise InputError(f"column {name!r}: not a timestamp ({exc})") from exc
+        if not isinstance(values.dtype, pd.DatetimeTZDtype):
+            raise InputError(f"column {name!r}: naive timestamps refused, give a time zone")
+    return values.dt.tz_convert("UTC")
+
+
+def _bind_times(conn: Connection, values: pd.Series) -> list[object]:
+    """Timestamps as the dialect stores them: epoch seconds on SQLite, datetimes elsewhere."""
+    if conn.dialect.name == "sqlite":
+        return ((values - _EPOCH) // pd.Timedelta(seconds=1)).astype("int64").tolist()
+    return [t.to_pydatetime() for t in values]
+
+
+def _series_ranges(
+    frame: pd.DataFrame, series_cols: list[str], time_col: str
+) -> dict[tuple, tuple[dt.datetime, dt.datetime]]:
+    """Each series' first and last time in ``frame``."""
+    spans = frame.groupby(series_cols, sort=False)[time_col].agg(["min", "max"])
+    out: dict[tuple, tuple[dt.datetime, dt.datetime]] = {}
+    for key, row in spans.iterrows():
+        parts = key if isinstance(key, tuple) else (key,)
+        parts = tuple(p.item() if isinstance(p, np.generic) else p for p in parts)
+        out[parts] = (row["min"].to_pydatetime(), row["max"].to_pydatetime())
+    return out
+
+
+def _missing_columns(frame: pd.DataFrame, needed: Iterable[str]) -> None:
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise InputError(f"missing column(s) {missing}; expected {list(needed)}")
+
+
+def _upsert(conn: Connection, raw, key: list[str], records: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    insert = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
+    stmt = insert(raw)
+    update = {c.name: stmt.excluded[c.name] for c in raw.columns if c.name not in key}
+    conn.execute(stmt.on_conflict_do_update(index_elements=key, set_=update), records)
+
+
+def _count_in_ranges(conn: Connection, tbl, series_cols, time_col, ranges) -> int:  # type: ignore[no-untyped-def]
+    """Rows of ``tbl`` in each series' [first, last] time range, summed."""
+    total = 0
+    for key, (lo, hi) in ranges.items():
+        cond = [tbl.c[c] == v for c, v in zip(series_cols, key, strict=True)]
+        q = select(func.count()).select_from(tbl).where(*cond, tbl.c[time_col].between(lo, hi))
+        total += conn.execute(q).scalar_one()
+    return total
+
+
+def _write(
+    conn: Connection,
+    frame: pd.DataFrame,
+    *,
+    orm_table,  # type: ignore[no-untyped-def]
+    raw,  # type: ignore[no-untyped-def]
+    series_cols: list[str],
+    time_col: str,
+    time_cols: list[str],
+    columns: tuple[str, ...],
+) -> WriteResult:
+    n = len(frame)
+    if n == 0:
+        return EMPTY
+    key = [*series_cols, time_col]
+    frame = frame.drop_duplicates(subset=key, keep="last")
+    out = frame.loc[:, list(columns)].astype(object)
+    out = out.where(pd.notna(out), None)
+    for c in time_cols:
+        out[c] = _bind_times(conn, frame[c])
+    ranges = _series_ranges(frame, series_cols, time_col)
+    before = _count_in_ranges(conn, orm_table.__table__, series_cols, time_col, ranges)
+    records = out.to_dict("records")
+    for i in range(0, len(records), CHUNK_ROWS):
+        _upsert(conn, raw, key, records[i : i + CHUNK_ROWS])
+    after = _count_in_ranges(conn, orm_table.__table__, series_cols, time_col, ranges)
+    inserted = after - before
+    return WriteResult(rows=n, inserted=inserted, replaced=n - inserted)
+
+
+def write_measurements(conn: Connection, frame: pd.DataFrame) -> WriteResult:
+    """Upsert station measurements.
+
+    Parameters
+    ----------
+    conn
+        A connection inside a write transaction (``Store.write()``).
+    frame
+        Columns ``station_id``, ``parameter`` (HJ 212 code), ``time`` (aware), ``value``
+        (in the parameter's internal unit), ``flag`` (HJ 212 data flag, default ``"N"``)
+        and ``source`` (default ``""``).
+    """
+    frame = frame.copy()
+    if "flag" not in frame.columns:
+        frame["flag"] = "N"
+    if "source" not in frame.columns:
+        frame["source"] = ""
+    _missing_columns(frame, MEASUREMENT_COLUMNS)
+    frame["time"] = _utc_column(frame, "time")
+    return _write(
+        conn,
+        frame,
+        orm_table=Measurement,
+        raw=_measurement_raw,
+        series_cols=["station_id", "parameter"],
+        time_col="time",
+        time_cols=["time"],
+        columns=MEASUREMENT_COLUMNS,
+    )
+
+
+def write_readings(
+    conn: Connection, frame: pd.DataFrame, timezone: str = "Asia/Shanghai"
+) -> WriteResult:
+    """Upsert meter readings and refresh the monthly totals they touch.
+
+    Parameters
+    ----------
+    conn
+        A connection inside a write transaction (``Store.write()``).
+    frame
+        Columns ``meter_id``, ``start`` and ``end`` (aware; the interval ``[start, end)``),
+        ``quantity`` (in the meter's unit) and ``quality`` (default ``"ok"``).
+    timezone
+        The park's IANA zone, which fixes the calendar months of :class:`MeterMonth`.
+    """
+    frame = frame.copy()
+    if "quality" not in frame.columns:
+        frame["quality"] = "ok"
+    _missing_columns(frame, READING_COLUMNS)
+    frame["start"] = _utc_column(frame, "start")
+    frame["end"] = _utc_column(frame, "end")
+    bad = frame.index[frame["end"] <= frame["start"]]
+    if len(bad):
+        raise InputError(f"{len(bad)} reading(s) end before they start, first at row {bad[0]}")
+    result = _write(
+        conn,
+        frame,
+        orm_table=MeterReading,
+        raw=_reading_raw,
+        series_cols=["meter_id"],
+        time_col="start",
+        time_cols=["start", "end"],
+        columns=READING_COLUMNS,
+    )
+    local = frame["start"].dt.tz_convert(timezone)
+    months = pd.DataFrame({"meter_id": frame["meter_id"], "month": local.dt.strftime("%Y-%m")})
+    refresh_meter_months(conn, months.drop_duplicates().itertuples(index=False), timezone)
+    return result
+
+
+def month_bounds(month: str, timezone: str) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants that start ``month`` (``"YYYY-MM"``) and the next, in ``timezone``."""
+    year, mon = (int(p) for p in month.split("-"))
+    zone = ZoneInfo(timezone)
+    start = dt.datetime(year, mon, 1, tzinfo=zone)
+    nxt = dt.datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=zone)
+    return start.astimezone(dt.UTC), nxt.astimezone(dt.UTC)
+
+
+def refresh_meter_months(
+    conn: Connection, pairs: Iterable[tuple[int, str]], timezone: str = "Asia/Shanghai"
+) -> int:
+    """Recompute :class:`MeterMonth` for each (meter id, ``"YYYY-MM"``); returns pairs done."""
+    r = MeterReading.__table__
+    m = MeterMonth.__table__
+    done = 0
+    insert = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
+    for meter_id, month in pairs:
+        lo, hi = month_bounds(month, timezone)
+        total, count = conn.execute(
+            select(func.coalesce(func.sum(r.c.quantity), 0.0), func.count(r.c.quantity)).where(
+                r.c.meter_id == int(meter_id), r.c.start >= lo, r.c.start < hi
+            )
+        ).one()
+        stmt = insert(m).values(meter_id=int(meter_id), month=month, quantity=total, readings=count)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["meter_id", "month"],
+                set_={"quantity": stmt.excluded.quantity, "readings": stmt.excluded.readings},
+            )
+        )
+        done += 1
+    return done
+
+
+def read_measurements(
+    conn: Connection,
+    station_id: int,
+    parameter: str,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """One station parameter's values in ``[start, end)``, ordered by time (UTC index)."""
+    t = Measurement.__table__
+    q = select(t.c.time, t.c.value, t.c.flag, t.c.source).where(
+        t.c.station_id == station_id, t.c.parameter == parameter
+    )
+    if start is not None:
+        q = q.where(t.c.time >= start)
+    if end is not None:
+        q = q.where(t.c.time < end)
+    rows = conn.execute(q.order_by(t.c.time)).all()
+    frame = pd.DataFrame(rows, columns=["time", "value", "flag", "source"])
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame.set_index("time")
+
+
+def read_readings(
+    conn: Connection,
+    meter_id: int,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """One meter's readings starting in ``[start, end)``, ordered by start (UTC index)."""
+    t = MeterReading.__table__
+    q = select(t.c.start, t.c.end, t.c.quantity, t.c.quality).where(t.c.meter_id == meter_id)
+    if start is not None:
+        q = q.where(t.c.start >= start)
+    if end is not None:
+        q = q.where(t.c.start < end)
+    rows = conn.execute(q.order_by(t.c.start)).all()
+    frame = pd.DataFrame(rows, columns=["start", "end", "quantity", "quality"])
+    frame["start"] = pd.to_datetime(frame["start"], utc=True)
+    frame["end"] = pd.to_datetime(frame["end"], utc=True)
+    return frame.set_index("start")
+
+
+def series_counts(conn: Connection) -> dict[str, dict[tuple, int]]:
+    """Rows per series: ``{"measurement": {(station_id, parameter): n}, "meter_reading":
+    {(meter_id,): n}}``."""
+    m = Measurement.__table__
+    r = MeterReading.__table__
+    meas = conn.execute(
+        select(m.c.station_id, m.c.parameter, func.count()).group_by(m.c.station_id, m.c.parameter)
+    ).all()
+    reads = conn.execute(select(r.c.meter_id, func.count()).group_by(r.c.meter_id)).all()
+    return {
+        "measurement": {(s, p): n for s, p, n in meas},
+        "meter_reading": {(mid,): n for mid, n in reads},
+    }
