@@ -333,7 +333,7 @@ class Measurement(Base):
     """A station value: one parameter (HJ 212 code) at one time, with its data flag."""
 
     __tablename__ = "measurement"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
     station_id: Mapped[int] = mapped_column(
         ForeignKey("station.id", ondelete="CASCADE"), primary_key=True
     )
@@ -351,7 +351,7 @@ class MeterReading(Base):
     """The quantity a meter recorded over ``[start, end)`` in the meter's unit."""
 
     __tablename__ = "meter_reading"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
     meter_id: Mapped[int] = mapped_column(
         ForeignKey("meter.id", ondelete="CASCADE"), primary_key=True
     )
@@ -368,7 +368,7 @@ class MeterMonth(Base):
     """
 
     __tablename__ = "meter_month"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
     meter_id: Mapped[int] = mapped_column(
         ForeignKey("meter.id", ondelete="CASCADE"), primary_key=True
     )
