@@ -358,7 +358,7 @@ class MeterReading(Base):
     start: Mapped[dt.datetime] = mapped_column(UTCDateTime(), primary_key=True)
     end: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     quantity: Mapped[float | None] = mapped_column(Float)
-    quality: Mapped[str] = mapped_column(String(8), default="ok")
+    quality: Mapped[str] = mapped_column(String(16), default="ok")
 
 
 class MeterMonth(Base):

@@ -153,10 +153,8 @@ def write_measurements(conn: Connection, frame: pd.DataFrame) -> WriteResult:
         and ``source`` (default ``""``).
     """
     frame = frame.copy()
-    if "flag" not in frame.columns:
-        frame["flag"] = "N"
-    if "source" not in frame.columns:
-        frame["source"] = ""
+    frame["flag"] = frame["flag"].fillna("N") if "flag" in frame.columns else "N"
+    frame["source"] = frame["source"].fillna("") if "source" in frame.columns else ""
     _missing_columns(frame, MEASUREMENT_COLUMNS)
     frame["time"] = _utc_column(frame, "time")
     return _write(
@@ -187,8 +185,7 @@ def write_readings(
         The park's IANA zone, which fixes the calendar months of :class:`MeterMonth`.
     """
     frame = frame.copy()
-    if "quality" not in frame.columns:
-        frame["quality"] = "ok"
+    frame["quality"] = frame["quality"].fillna("ok") if "quality" in frame.columns else "ok"
     _missing_columns(frame, READING_COLUMNS)
     frame["start"] = _utc_column(frame, "start")
     frame["end"] = _utc_column(frame, "end")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 08:35:25.049676
+Create Date: 2026-11-26 08:37:40.643326
 """
 
 from collections.abc import Sequence
@@ -331,7 +331,7 @@ def upgrade() -> None:
         sa.Column("start", greenpark.store.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("end", greenpark.store.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("quantity", sa.Float(), nullable=True),
-        sa.Column("quality", sa.String(length=8), nullable=False),
+        sa.Column("quality", sa.String(length=16), nullable=False),
         sa.ForeignKeyConstraint(
             ["meter_id"],
             ["meter.id"],
