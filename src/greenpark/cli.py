@@ -81,7 +81,7 @@ def demo(
     host: str | None,
     port: int | None,
 ) -> None:
-    """Build the demo park (Gui'an-like, one year of data), then serve the dashboard."""
+    """Build the demo park (one year of data), then serve the dashboard."""
     from greenpark.demo import build_demo
 
     store = _store(ctx)
