@@ -1,0 +1,122 @@
+"""The app factory :func:`create_app` and the one error handler."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from greenpark import __version__
+from greenpark.config import Settings
+from greenpark.errors import GreenparkError, InputError
+from greenpark.store import Store
+from greenpark.web import health, overview
+from greenpark.web.templating import STATIC_DIR, templates
+
+#: Path prefix of the JSON API; errors under it are answered in JSON, elsewhere in HTML.
+API_PREFIX = "/api"
+
+DESCRIPTION = """\
+Energy, carbon and environment data of a green industrial park.
+
+Every page of the dashboard has a JSON twin under `/api` (`/` ↔ `/api/overview`).
+Quantities carry their unit in the field description: money in 10⁴ yuan, energy in each
+carrier's unit (kWh, m³, GJ, t), concentrations in μg/m³ (CO mg/m³) or mg/L. Times are
+ISO 8601 in the park's time zone.
+"""
+
+
+def _is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def handle_error(request: Request, exc: Exception) -> Response:
+    """Turn an error into its HTTP answer: ``{"detail": ...}`` under ``/api``, a page elsewhere.
+
+    :class:`~greenpark.errors.GreenparkError` gives its ``status`` and message; an HTTP
+    exception (unknown path, wrong method) its status code and detail.
+    """
+    headers: dict[str, str] | None = None
+    if isinstance(exc, GreenparkError):
+        status, detail = exc.status, str(exc)
+    elif isinstance(exc, StarletteHTTPException):
+        status, detail, headers = exc.status_code, exc.detail, exc.headers
+    else:  # pragma: no cover - only the two classes above are registered
+        raise exc
+    if status in (204, 304):
+        return Response(status_code=status, headers=headers)
+    if _is_api(request):
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status, "detail": detail},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """Build the web app.
+
+    Parameters
+    ----------
+    settings
+        The settings; ``database_url`` builds the store when ``store`` is not given and
+        ``park_timezone`` is the zone of every time and month shown.
+    store
+        An open store to serve. When omitted, one is built from ``settings.database_url``,
+        migrated, and disposed when the app shuts down.
+
+    Returns
+    -------
+    FastAPI
+        Pages ``/`` (park overview), JSON twins under ``/api``, ``/healthz``, static files
+        under ``/static`` and the OpenAPI documentation at ``/docs``.
+
+    Raises
+    ------
+    InputError
+        If ``settings.park_timezone`` is not an IANA time zone.
+    """
+    try:
+        ZoneInfo(settings.park_timezone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(
+            f"park_timezone {settings.park_timezone!r} is not an IANA time zone "
+            "(e.g. 'Asia/Shanghai')"
+        ) from exc
+    owned = store is None
+    if store is None:
+        store = Store(settings.database_url, echo=settings.sql_echo)
+        store.migrate()
+    served = store
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            served.dispose()
+
+    app = FastAPI(
+        title="greenpark",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.add_exception_handler(GreenparkError, handle_error)
+    app.add_exception_handler(StarletteHTTPException, handle_error)
+    # Routes are added to the app itself (not through include_router) so that app.routes
+    # lists every route with its path; tests/web/test_web_routes.py relies on that.
+    overview.add_routes(app)
+    health.add_routes(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
