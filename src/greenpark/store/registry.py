@@ -215,6 +215,8 @@ def upsert(conn: Connection, kind_name: str, rows: list[Mapping[str, Any]]) -> U
             if not any(r.column == k for r in spec.references):
                 rec[k] = row.get(k)
         for ref in spec.references:
+            if ref.column not in row and not ref.required:
+                continue  # like a plain column: absent leaves the stored link as it is
             value = row.get(ref.column)
             if value is None:
                 if ref.required:
@@ -248,12 +250,12 @@ def _write(conn: Connection, spec: Kind, records: list[dict[str, Any]]) -> Upser
     table = spec.model.__table__
     key = _db_key(spec)
     self_refs = [r for r in spec.references if r.target is spec.model]
-    deferred: list[tuple[dict[str, Any], str, Any]] = []
-    for rec in records:
+    deferred: list[tuple[int, dict[str, Any], str, Any]] = []
+    for n, rec in enumerate(records, start=1):
         for ref in self_refs:
             value = rec.get(ref.id_column)
             if isinstance(value, str):
-                deferred.append((rec, ref.id_column, value))
+                deferred.append((n, rec, ref.id_column, value))
                 rec[ref.id_column] = None
     existing = set(
         tuple(r)
@@ -275,11 +277,12 @@ def _write(conn: Connection, spec: Kind, records: list[dict[str, Any]]) -> Upser
         conn.execute(stmt)
     if deferred:
         ref = self_refs[0]
-        targets = lookup(conn, ref, (v for _, _, v in deferred))
-        for rec, id_column, value in deferred:
+        targets = lookup(conn, ref, (v for _, _, _, v in deferred))
+        for n, rec, id_column, value in deferred:
             if value not in targets:
                 raise InputError(
-                    f"column {ref.column!r}: no {spec.model.__tablename__} with code {value!r}"
+                    f"row {n}: column {ref.column!r}: no {spec.model.__tablename__} "
+                    f"with code {value!r}"
                 )
             where = [table.c[k] == rec[k] for k in key]
             conn.execute(table.update().where(*where).values({id_column: targets[value]}))

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from greenpark.standards.parameters import Parameter
 from greenpark.store.overview import ParkOverview, StationLatest
-from greenpark.web.parameters import Parameter
 
 
 class HealthPublic(BaseModel):
@@ -138,7 +138,7 @@ def overview_public(overview: ParkOverview, parameters: Mapping[str, Parameter])
     overview
         As returned by :func:`greenpark.store.overview.park_overview`.
     parameters
-        The parameter table (:func:`greenpark.web.parameters.parameter_table`): names and
+        The parameter table (:func:`greenpark.standards.parameters.parameter_table`): names and
         units of the stations' parameters, and their display order.
 
     Returns

@@ -7,11 +7,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
+from greenpark.standards.parameters import parameter_table
 from greenpark.store.overview import park_overview
 from greenpark.web import labels
 from greenpark.web.deps import SettingsDep, StoreDep
 from greenpark.web.models import OverviewPublic, overview_public
-from greenpark.web.parameters import parameter_table
 from greenpark.web.templating import templates
 
 #: Colour of the enterprise-class chart's bars.

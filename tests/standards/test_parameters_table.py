@@ -3,7 +3,7 @@ HJ 212-2017 Appendix B (O3 a05024 per HJ 524; LAeq per GB 3096-2008)."""
 
 from __future__ import annotations
 
-from greenpark.web.parameters import COLUMNS, parameter_table
+from greenpark.standards.parameters import COLUMNS, parameter_table
 
 #: code -> (name, unit) as the dashboard must show them.
 PINNED = {
