@@ -1,6 +1,7 @@
-"""Generate the reference pages ``docs/cli.md`` and ``docs/settings.md`` from the code.
+"""Generate the reference pages from the code: ``docs/cli.md``, ``docs/settings.md`` and the
+column tables of ``docs/registry.md``.
 
-``python -m greenpark._docs`` rewrites both; ``tests/test_docs.py`` fails when they drift.
+``python -m greenpark._docs`` rewrites them; tests fail when they drift.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import click
 
 from greenpark.cli import cli
 from greenpark.config import Settings
+from greenpark.registry._docs import update_docs
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -65,6 +67,7 @@ def main() -> None:
     """Rewrite the generated reference pages."""
     (DOCS / "cli.md").write_text(cli_reference(), encoding="utf-8")
     (DOCS / "settings.md").write_text(settings_reference(), encoding="utf-8")
+    update_docs(DOCS / "registry.md")
 
 
 if __name__ == "__main__":

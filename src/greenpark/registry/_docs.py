@@ -1,7 +1,7 @@
 """The column reference of ``docs/registry.md``, generated from :data:`COLUMNS`.
 
 ``tests/registry/test_registry_columns.py`` checks that the page contains this text, so the
-docs cannot drift from the parser; ``python -m greenpark.registry`` rewrites it.
+docs cannot drift from the parser; ``python -m greenpark._docs`` rewrites it.
 """
 
 from __future__ import annotations
