@@ -13,6 +13,7 @@ from greenpark.demo.gaps import (
     GAP_HOURS_MIN,
     QUALITY_ESTIMATED,
 )
+from greenpark.store.schema import MeterReading
 
 KEYS = [f"GA{i:03d}-EL" for i in range(1, 201)]
 CASES = [(35_040, 900), (8_760, 3_600)]
@@ -80,7 +81,7 @@ def test_quality_plan() -> None:
     assert sum(e == 0 for e in estimated) >= 40  # about a third have none
     assert max(estimated) <= 12 * 8
     assert all(set(q.tolist()) <= {"ok", QUALITY_ESTIMATED} for q in plans)
-    assert len(QUALITY_ESTIMATED) <= 8  # fits meter_reading.quality (String(8))
+    assert len(QUALITY_ESTIMATED) <= MeterReading.__table__.c.quality.type.length
 
 
 def test_series_rng_streams() -> None:

@@ -26,6 +26,7 @@ starting on the last day at 23:00 local:
 - ``M-ELEC-SUB`` sub-meter of M-ELEC: 500 + 500 per month (must not be counted).
 - ``M-GAS`` natural gas [m³]: 20 k + 5 per month for k = 1 .. 12 except k = 6 (June 2024).
 - ``V-ELEC`` virtual meter (formula) with a stray reading in 2025-02 (must not be counted).
+- ``M-PV`` PV output, direction ``production``, 300 per month (must not be counted as use).
 
 Stations: ``S-AIR-01`` (a34004 and a21005 hourly on 2025-02-28), ``S-WATER-01`` (w01001 on
 two days, w21003 once), ``S-NOISE-01`` (no data).
@@ -208,6 +209,16 @@ def build_fixture_park(store: Store) -> None:
                 },
                 {
                     **meter,
+                    "code": "M-PV",
+                    "park": "GAFTZ",
+                    "enterprise": e[1],
+                    "name": "E1 rooftop PV output",
+                    "carrier": "electricity",
+                    "unit": "kWh",
+                    "direction": "production",
+                },
+                {
+                    **meter,
                     "code": "O-ELEC",
                     "park": "OTHER",
                     "name": "other park",
@@ -262,6 +273,7 @@ def build_fixture_park(store: Store) -> None:
     for k, (year, month) in enumerate(MONTHS, start=1):
         rows += _month_readings(meters["M-ELEC"], year, month, 1000.0 * k, 10.0 * k)
         rows += _month_readings(meters["M-ELEC-SUB"], year, month, 500.0, 500.0)
+        rows += _month_readings(meters["M-PV"], year, month, 150.0, 150.0)
         if k <= 12 and k != 6:
             rows += _month_readings(meters["M-GAS"], year, month, 20.0 * k, 5.0)
     rows += _month_readings(meters["V-ELEC"], 2025, 2, 99999.0, 0.0)

@@ -45,7 +45,7 @@ from greenpark.store.timeseries import write_measurements, write_readings
 #: Key of the demo's row in the ``meta`` table.
 META_KEY = "demo"
 #: Version of the generator; a stored demo of another version is rebuilt.
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 #: ``source`` of the demo's station measurements.
 MEASUREMENT_SOURCE = "demo"
 

@@ -250,6 +250,10 @@ class EnterprisePlan:
         return f"{self.code}-S"
 
 
+#: Meter roles whose quantity is energy produced or delivered, not used.
+PRODUCTION_ROLES = frozenset({"engines", "pv", "heat", "cooling_out"})
+
+
 @dataclass(frozen=True)
 class MeterPlan:
     """One meter: code, carrier, owner, parent and role (what its series represents)."""
@@ -262,6 +266,11 @@ class MeterPlan:
     role: str
     parent: str | None = None
     formula: str | None = None
+
+    @property
+    def direction(self) -> str:
+        """``production`` for the station's output meters, ``consumption`` for the rest."""
+        return "production" if self.role in PRODUCTION_ROLES else "consumption"
 
     @property
     def unit(self) -> str:
@@ -370,6 +379,7 @@ class DemoRegistry:
                     "parent": m.parent,
                     "name": m.name,
                     "carrier": m.carrier,
+                    "direction": m.direction,
                     "unit": m.unit,
                     "interval_s": 900,
                     "formula": m.formula,

@@ -20,6 +20,7 @@ from greenpark.store.schema import (
     ASSET_KINDS,
     CERTIFICATION_KINDS,
     INDUSTRIES,
+    METER_DIRECTIONS,
     NOISE_ZONE_CLASSES,
     SITE_KINDS,
     STATION_KINDS,
@@ -178,6 +179,13 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("carrier", "choice", required=True, allowed=CARRIERS, help="energy carrier"),
         Column("unit", "text", help="the carrier's unit; empty = taken from the carrier"),
         Column("interval_s", "integer", unit="s", minimum=1, default=900, help="interval"),
+        Column(
+            "direction",
+            "choice",
+            allowed=METER_DIRECTIONS,
+            default="consumption",
+            help="energy used, or produced/delivered (PV, engine, heat output: not use)",
+        ),
         Column("formula", "text", help="virtual meter: other meters' codes, e.g. M1 + M2 - M3"),
     ),
     "station": (

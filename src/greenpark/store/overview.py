@@ -17,9 +17,10 @@ Definitions (each one a published or house rule, named where it is applied):
 - *Green certifications*: a certification of that kind granted in the as-of year or before;
   enterprises are counted, not certificates.
 - *Energy by carrier*: :class:`~greenpark.store.schema.MeterMonth` totals of top-level real
-  meters only (no parent meter, no formula), so sub-meters and virtual meters are not
-  counted twice, over the 12 park-local calendar months that end with the newest month
-  any such meter has.
+  consumption meters only (no parent meter, no formula, direction ``consumption``), so
+  sub-meters and virtual meters are not counted twice and energy produced on site (PV,
+  gas engines, heat and cooling output) is not counted as use, over the 12 park-local
+  calendar months that end with the newest month any such meter has.
 - *Latest station values*: per station and parameter the row with the greatest time, found
   through the primary key ``(station_id, parameter, time)`` (a loose index scan; see
   :data:`LATEST_VALUES_SQL`), so the cost grows with the number of series, not of rows.
@@ -329,6 +330,7 @@ def _energy_by_carrier(
     counted = and_(
         Meter.park_id == park_id,
         Meter.parent_id.is_(None),
+        Meter.direction == "consumption",
         or_(Meter.formula.is_(None), Meter.formula == ""),
     )
     newest = conn.execute(

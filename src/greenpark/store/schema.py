@@ -75,6 +75,9 @@ ASSET_KINDS = (
 )
 VEHICLE_ENERGIES = ("battery_electric", "fuel_cell", "plug_in_hybrid", "natural_gas", "diesel")
 SITE_KINDS = ("site", "building")
+#: What a meter's quantity is to its owner: energy received and used, or energy the owner
+#: generates or delivers to others (PV, gas engines, heat and cooling output).
+METER_DIRECTIONS = ("consumption", "production")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -237,10 +240,15 @@ class Site(Base):
 
 class Meter(Base):
     """A meter of one energy carrier; a sub-meter names its parent; a virtual meter has a
-    formula over other meters' codes (``"M-001 + M-002 - M-003"``) and no readings."""
+    formula over other meters' codes (``"M-001 + M-002 - M-003"``) and no readings.
+    ``direction`` says whether it records energy used (``consumption``) or energy produced
+    or delivered (``production``, e.g. PV output), which is never counted as use."""
 
     __tablename__ = "meter"
-    __table_args__ = (CheckConstraint(_in("carrier", CARRIERS), name="carrier"),)
+    __table_args__ = (
+        CheckConstraint(_in("carrier", CARRIERS), name="carrier"),
+        CheckConstraint(_in("direction", METER_DIRECTIONS), name="direction"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -253,6 +261,7 @@ class Meter(Base):
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("meter.id", ondelete="SET NULL"))
     interval_s: Mapped[int] = mapped_column(Integer, default=900)  # [s]
+    direction: Mapped[str] = mapped_column(String(16), default="consumption")
     formula: Mapped[str | None] = mapped_column(Text)  # virtual meters only
 
 

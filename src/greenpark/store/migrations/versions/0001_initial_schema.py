@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 08:37:40.643326
+Create Date: 2026-11-26 09:02:12.062323
 """
 
 from collections.abc import Sequence
@@ -283,10 +283,14 @@ def upgrade() -> None:
         sa.Column("site_id", sa.Integer(), nullable=True),
         sa.Column("parent_id", sa.Integer(), nullable=True),
         sa.Column("interval_s", sa.Integer(), nullable=False),
+        sa.Column("direction", sa.String(length=16), nullable=False),
         sa.Column("formula", sa.Text(), nullable=True),
         sa.CheckConstraint(
             "carrier IN ('electricity', 'natural_gas', 'water', 'heat', 'cooling', 'steam', 'diesel', 'gasoline', 'coal', 'other')",
             name=op.f("ck_meter_carrier"),
+        ),
+        sa.CheckConstraint(
+            "direction IN ('consumption', 'production')", name=op.f("ck_meter_direction")
         ),
         sa.ForeignKeyConstraint(
             ["enterprise_id"],
