@@ -239,3 +239,53 @@ def test_full_year_build(sqlite_store: Store) -> None:
     again = build_demo(sqlite_store, seed=SEED, year=YEAR)
     assert again.reused and again.seconds < 10
     assert table_counts(sqlite_store) == before
+    _check_overview_against_facts(sqlite_store)
+
+
+def _check_overview_against_facts(store: Store) -> None:
+    """The app's /api/overview on the full demo shows the published facts, and its energy
+    totals equal sums of the raw readings of top-level consumption meters."""
+    from fastapi.testclient import TestClient
+
+    from greenpark.config import Settings
+    from greenpark.store.schema import Meter
+    from greenpark.web import create_app
+
+    facts = park_facts()
+    client = TestClient(create_app(Settings(database_url=store.url), store=store))
+    body = client.get("/api/overview").json()
+    counts = body["enterprise_counts"]
+    assert body["as_of_year"] == YEAR
+    assert counts["total"] == facts.enterprises
+    assert counts["above_designated_size"] == facts.above_designated_size
+    assert counts["revenue_over_100m_yuan"] == facts.revenue_above_10000
+    assert counts["high_tech"] == facts.high_tech
+    assert counts["national_green_data_centre"] == facts.national_green_data_centres
+    assert counts["national_green_factory"] == facts.national_green_factories
+    assert counts["provincial_green_factory"] == facts.provincial_green_factories
+    assert body["energy_months"] == [f"{YEAR}-{m:02d}" for m in range(1, 13)]
+    page = client.get("/")
+    assert page.status_code == 200
+    assert f">{facts.high_tech}<" in page.text
+    with store.read() as conn:
+        top = select(Meter.id).where(
+            Meter.parent_id.is_(None), Meter.formula.is_(None), Meter.direction == "consumption"
+        )
+        raw = conn.execute(
+            select(Meter.carrier, func.sum(MeterReading.quantity))
+            .join(Meter, Meter.id == MeterReading.meter_id)
+            .where(MeterReading.meter_id.in_(top))
+            .group_by(Meter.carrier)
+        ).all()
+    shown = {c["carrier"]: sum(v or 0.0 for v in c["totals"]) for c in body["energy_by_carrier"]}
+    assert set(shown) == {carrier for carrier, _ in raw}
+    for carrier, total in raw:
+        assert shown[carrier] == pytest.approx(total, rel=1e-9), carrier
+    stations = body["stations"]
+    assert len(stations) == (
+        facts.ambient_air_stations
+        + facts.surface_water_stations
+        + facts.noise_stations
+        + 2 * facts.sewage_treatment_plants
+    )
+    assert all(s["latest"] for s in stations)
