@@ -33,18 +33,26 @@ def _store(ctx: click.Context):  # type: ignore[no-untyped-def]
 
 
 class _Progress:
-    """Prints ``stage: done/total`` lines, at most one per stage per second, to stderr."""
+    """Shows ``stage: done/total`` on stderr: one line rewritten in place on a terminal;
+    otherwise (logs, CI) a line at most every 5 seconds per stage, and when a stage ends."""
 
     def __init__(self) -> None:
         self._last: dict[str, float] = {}
+        self._tty = sys.stderr.isatty()
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if done < total and now - self._last.get(stage, 0.0) < 1.0:
+        pause = 0.2 if self._tty else 5.0
+        if done < total and now - self._last.get(stage, -pause) < pause:
             return
         self._last[stage] = now
         pct = 100.0 * done / total if total else 100.0
-        click.echo(f"  {stage}: {done:,}/{total:,} ({pct:.0f} %)", err=True)
+        text = f"  {stage}: {done:,}/{total:,} ({pct:.0f} %)"
+        if self._tty:
+            end = "\n" if done >= total else ""
+            click.echo(f"\r{text:<60}{end}", err=True, nl=False)
+        else:
+            click.echo(text, err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
