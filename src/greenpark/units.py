@@ -1,4 +1,4 @@
-"""The unit table: one internal unit per quantity (see ``docs/units.md``).
+"""The unit table: one internal unit per quantity (see ``docs/architecture.md``, "Time and units").
 
 Energy carriers are metered in their natural unit; conversion to tce is the ledger's job
 (GB/T 2589-2020) and is not done here.
