@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+from greenpark.errors import InputError
+from greenpark.registry.formula import parse_formula
 from greenpark.store.registry import KINDS
 from greenpark.store.schema import (
     ASSET_KINDS,
@@ -308,6 +310,19 @@ def _not_own_parent(row: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
+def _formula(row: dict[str, Any]) -> list[tuple[str, str]]:
+    text = row.get("formula")
+    if text is None:
+        return []
+    try:
+        terms = parse_formula(text)
+    except InputError as exc:
+        return [("formula", str(exc))]
+    if any(t.code == row.get("code") for t in terms):
+        return [("formula", f"{row['code']!r} cannot be computed from itself")]
+    return []
+
+
 def _valid_to(row: dict[str, Any]) -> list[tuple[str, str]]:
     start, end = row.get("valid_from"), row.get("valid_to")
     if start is not None and end is not None and end < start:
@@ -347,6 +362,13 @@ ROW_RULES: Final[Mapping[str, tuple[RowRule, ...]]] = {
             "unit, and its file needs a `unit` column.",
         ),
         RowRule(("code", "parent"), _not_own_parent, "A meter is not its own parent."),
+        RowRule(
+            ("code", "formula"),
+            _formula,
+            "A virtual meter's `formula` is meter codes joined by ` + ` and ` - ` (spaces "
+            "around the operators), each optionally weighted as `0.5*CODE`; every code must "
+            "be a meter in the store or in the import, and not the meter itself.",
+        ),
     ),
     "station": (
         RowRule(

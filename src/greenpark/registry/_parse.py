@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from greenpark.errors import RowError
 from greenpark.registry._columns import COLUMNS, ROW_RULES, Column
+from greenpark.registry.formula import parse_formula
 from greenpark.standards.credit_code import validate_credit_code
 from greenpark.store.registry import KINDS, Kind, Reference
 
@@ -342,7 +343,32 @@ def wanted_references(tables: Iterable[CheckedTable]) -> dict[str, set[Any]]:
                 value = row.values.get(ref.column)
                 if value is not None:
                     wanted.setdefault(target, set()).add(value)
+        if table.kind == "meter":
+            for row in table.rows:
+                wanted.setdefault("meter", set()).update(_formula_codes(row))
     return wanted
+
+
+def _formula_codes(row: ParsedRow) -> list[str]:
+    """Meter codes a good row's formula names (syntax was checked by the row rule)."""
+    text = row.values.get("formula")
+    if text is None or not row.ok:
+        return []
+    return [t.code for t in parse_formula(text)]
+
+
+def _check_formula(index: _Index, table: CheckedTable, row: ParsedRow, in_store) -> bool:  # type: ignore[no-untyped-def]
+    """Every code in a virtual meter's formula names a meter of the store or the import."""
+    for code in _formula_codes(row):
+        if code in in_store.get("meter", ()):
+            continue
+        rows = index.get("meter", {}).get(code, [])
+        if any(r.ok for r in rows):
+            continue
+        state = "is in this import but its row is invalid" if rows else "is not in the store"
+        table.fail(row, "formula", f"meter {code!r} named in the formula {state}")
+        return False
+    return True
 
 
 def _describe(values: tuple[Any, ...]) -> str:
@@ -442,7 +468,7 @@ def check_import(
             for row in table.rows:
                 for ref in (*outer, *self_refs):
                     _check_reference(index, table, row, ref, in_store)
-        changed = bool(self_refs)
+        changed = bool(self_refs) or kind_name == "meter"
         while changed:  # a chain of parents fails from the bad end up
             changed = False
             for table in mine:
@@ -451,6 +477,12 @@ def check_import(
                         for ref in self_refs:
                             if not _check_reference(index, table, row, ref, in_store):
                                 changed = True
+                        if (
+                            row.ok
+                            and kind_name == "meter"
+                            and not _check_formula(index, table, row, in_store)
+                        ):
+                            changed = True
 
 
 def _check_reference(
