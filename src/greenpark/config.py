@@ -5,8 +5,14 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from greenpark.errors import InputError
 
 DEFAULT_DATABASE_URL = "sqlite:///greenpark.db"
 
@@ -28,6 +34,71 @@ class Settings(BaseSettings):
         description="IANA time zone used at the edges: natural days, months, day/night.",
     )
     sql_echo: bool = Field(False, description="Log every SQL statement (debugging).")
+    secret_key: str = Field(
+        "",
+        description="Secret that signs CSRF tokens (at least 32 characters). Set it in the "
+        "environment, never in a file of the repository; or use secret_key_file.",
+    )
+    secret_key_file: str = Field(
+        "",
+        description="File holding the secret key; must not be readable by group or others.",
+    )
+    session_hours: float = Field(12.0, description="Lifetime of a login session [h].")
+    login_max_failures: int = Field(
+        5, description="Failed logins per user name or client address before throttling."
+    )
+    login_window_minutes: float = Field(
+        15.0, description="Window in which failed logins are counted, and the lock time [min]."
+    )
+    https: bool = Field(
+        False, description="Served over HTTPS (behind a proxy): session cookies get Secure."
+    )
+
+    def load_secret_key(self) -> str:
+        """The secret key from ``secret_key`` or ``secret_key_file``.
+
+        Raises
+        ------
+        InputError
+            If neither is set, the key is shorter than 32 characters or a known placeholder,
+            or the file is missing or readable by group or others.
+        """
+        key = self.secret_key
+        if not key and self.secret_key_file:
+            path = Path(self.secret_key_file).expanduser()
+            if not path.is_file():
+                raise InputError(f"secret key file {path} does not exist")
+            if path.stat().st_mode & 0o077:
+                raise InputError(
+                    f"secret key file {path} is readable by group or others: chmod 600 it"
+                )
+            key = path.read_text(encoding="utf-8").strip()
+        if not key:
+            raise InputError(
+                "no secret key: set GREENPARK_SECRET_KEY or GREENPARK_SECRET_KEY_FILE "
+                "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if len(key) < 32 or key.lower() in PLACEHOLDER_SECRETS:
+            raise InputError("the secret key is a placeholder or shorter than 32 characters")
+        return key
+
+
+#: Secrets that are never accepted (copied from examples).
+PLACEHOLDER_SECRETS = frozenset(
+    {"changeme", "change-me", "secret", "changethis", "please-change-me" * 2}
+)
+
+
+def write_secret_key_file(path: Path) -> str:
+    """Create ``path`` (mode 600) with a new random secret key unless it exists; return the key.
+
+    Used by ``greenpark demo`` so the demo starts with a real secret and no configuration.
+    """
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secrets.token_urlsafe(48) + "\n")
+    return Settings(secret_key_file=str(path)).load_secret_key()
 
 
 def normalise_database_url(url: str) -> str:

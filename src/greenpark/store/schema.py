@@ -392,3 +392,106 @@ class Meta(Base):
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --- users, tokens, sessions and the audit log (greenpark.auth) ------------------------
+
+#: Roles a user or API token can have; what each may do is ``greenpark.auth.ROLE_PERMISSIONS``.
+ROLES = ("admin", "analyst", "enterprise", "evaluator", "operator")
+
+
+class User(Base):
+    """A person who logs in; ``enterprises`` limits what an enterprise user or a scoped
+    evaluator sees. ``valid_until`` makes an account time-limited (evaluators)."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    valid_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class UserEnterprise(Base):
+    """An enterprise a user may see (enterprise users; evaluators limited to some)."""
+
+    __tablename__ = "user_enterprise"
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ApiToken(Base):
+    """An API token for scripts: only its SHA-256 is stored; scoped to a role and (through
+    :class:`TokenEnterprise`) enterprises; expires; revocable."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    whole_park: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class TokenEnterprise(Base):
+    """An enterprise an API token is limited to."""
+
+    __tablename__ = "token_enterprise"
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("api_token.id", ondelete="CASCADE"), primary_key=True
+    )
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class LoginSession(Base):
+    """A browser session: the cookie holds a random token, the store its SHA-256."""
+
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginFailure(Base):
+    """A failed login, kept for throttling (by user name and by client address)."""
+
+    __tablename__ = "login_failure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    ip: Mapped[str | None] = mapped_column(String(64), index=True)
+    time: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class AuditEvent(Base):
+    """Who did what, when, to what, from where."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    time: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(64))

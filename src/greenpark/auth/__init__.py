@@ -1,0 +1,55 @@
+"""Users, roles, sessions, API tokens and the audit log (see ``docs/security.md``)."""
+
+from greenpark.auth.passwords import generate_password, hash_password, verify_password
+from greenpark.auth.roles import (
+    MIN_GROUP_SIZE,
+    ROLE_PERMISSIONS,
+    Permission,
+    Principal,
+    Role,
+)
+from greenpark.auth.service import (
+    AuthError,
+    ForbiddenError,
+    LoginOutcome,
+    Throttle,
+    ThrottledError,
+    audit,
+    authenticate,
+    create_token,
+    create_user,
+    end_session,
+    principal_from_session,
+    principal_from_token,
+    reset_password,
+    revoke_token,
+    set_disabled,
+    start_session,
+)
+
+__all__ = [
+    "MIN_GROUP_SIZE",
+    "ROLE_PERMISSIONS",
+    "AuthError",
+    "ForbiddenError",
+    "LoginOutcome",
+    "Permission",
+    "Principal",
+    "Role",
+    "Throttle",
+    "ThrottledError",
+    "audit",
+    "authenticate",
+    "create_token",
+    "create_user",
+    "end_session",
+    "generate_password",
+    "hash_password",
+    "principal_from_session",
+    "principal_from_token",
+    "reset_password",
+    "revoke_token",
+    "set_disabled",
+    "start_session",
+    "verify_password",
+]
