@@ -7,10 +7,14 @@ from this group and checked by ``tests/test_docs.py``.
 
 from __future__ import annotations
 
+import datetime as dt
+import getpass
+import json
 import sys
 import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -90,14 +94,44 @@ def demo(
     port: int | None,
 ) -> None:
     """Build the demo park (one year of data), then serve the dashboard."""
+    from greenpark.config import write_secret_key_file
     from greenpark.demo import build_demo
+    from greenpark.demo.users import ensure_demo_users
 
+    settings = _settings(ctx)
+    if not settings.secret_key and not settings.secret_key_file:
+        key_file = _demo_key_file(settings.database_url)
+        write_secret_key_file(key_file)
+        settings.secret_key_file = str(key_file)
+        click.echo(f"Secret key for the demo in {key_file} (mode 600)", err=True)
     store = _store(ctx)
     click.echo(f"Demo park in {store.url}", err=True)
     report = build_demo(store, seed=seed, year=year, rebuild=rebuild, progress=_Progress())
     click.echo(report.summary(), err=True)
+    for account in ensure_demo_users(store, seed=seed, year=year):
+        who = f"{account.username} ({account.role}"
+        who += f", {account.enterprise})" if account.enterprise else ")"
+        if account.password:
+            click.echo(f"Log in as {who} with password {account.password} (shown once)")
+        else:
+            click.echo(
+                f"Account {who} exists (a new password: greenpark user reset-password "
+                f"{account.username})"
+            )
     if not no_serve:
-        _serve(_settings(ctx), store, host, port)
+        _serve(settings, store, host, port)
+
+
+def _demo_key_file(database_url: str) -> Path:
+    """Where the demo keeps its secret: beside an SQLite file, else in the current folder."""
+    from sqlalchemy.engine import make_url
+
+    from greenpark.config import normalise_database_url
+
+    url = make_url(normalise_database_url(database_url))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).expanduser().resolve().with_name("greenpark-secret.key")
+    return Path("greenpark-secret.key").resolve()
 
 
 @cli.command()
@@ -145,7 +179,11 @@ def registry_import(
     store = _store(ctx)
     try:
         report = import_files(
-            store, [Path(f) for f in files], table=table, skip_invalid=skip_invalid
+            store,
+            [Path(f) for f in files],
+            table=table,
+            skip_invalid=skip_invalid,
+            actor=_actor(),
         )
     except RowsError as exc:
         click.echo(str(exc), err=True)
@@ -173,6 +211,226 @@ def registry_export(ctx: click.Context, output: str) -> None:
     paths = export_registry(_store(ctx), Path(output))
     for p in paths:
         click.echo(str(p))
+
+
+def _actor() -> str:
+    """Who runs the command, for the audit log: ``cli:<login name>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "cli"
+
+
+def _parse_until(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date or date-time") from None
+    if when.tzinfo is None:  # a date or naive time means the end of it in the park's zone
+        if len(value) <= 10:
+            when = when.replace(hour=23, minute=59, second=59)
+        when = when.replace(tzinfo=ZoneInfo(Settings().park_timezone))
+    return when
+
+
+@cli.group()
+def user() -> None:
+    """Manage users: add, list, disable, reset passwords."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "analyst", "enterprise", "evaluator", "operator"]),
+    help="What the user may do (see docs/security.md).",
+)
+@click.option(
+    "--enterprise",
+    "enterprises",
+    multiple=True,
+    metavar="CREDIT_CODE",
+    help="An enterprise the user may see (repeat); required for enterprise users.",
+)
+@click.option("--valid-until", help="End of a time-limited account (evaluators), ISO date.")
+@click.option("--name", "display_name", help="Display name.")
+@click.pass_context
+def user_add(
+    ctx: click.Context,
+    username: str,
+    role: str,
+    enterprises: tuple[str, ...],
+    valid_until: str | None,
+    display_name: str | None,
+) -> None:
+    """Add a user; prints the generated password once."""
+    from greenpark.auth import create_user
+
+    with _store(ctx).write() as conn:
+        password = create_user(
+            conn,
+            username,
+            role,
+            enterprises=enterprises,
+            valid_until=_parse_until(valid_until),
+            display_name=display_name,
+            actor=_actor(),
+        )
+    click.echo(f"User {username} ({role}) created. Password (shown once): {password}")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx: click.Context) -> None:
+    """List users with role, enterprises and state."""
+    from greenpark.store.auth import list_users
+
+    zone = ZoneInfo(_settings(ctx).park_timezone)
+    with _store(ctx).read() as conn:
+        users = list_users(conn)
+    click.echo(f"{'user':20s} {'role':10s} {'state':9s} {'valid until':20s} enterprises")
+    for u in users:
+        state = "disabled" if u["disabled"] else "active"
+        until = (
+            u["valid_until"].astimezone(zone).isoformat(timespec="minutes")
+            if u["valid_until"]
+            else "-"
+        )
+        codes = ", ".join(u["enterprises"]) or "-"
+        click.echo(f"{u['username']:20s} {u['role']:10s} {state:9s} {until:20s} {codes}")
+
+
+@user.command("disable")
+@click.argument("username")
+@click.option("--enable", is_flag=True, help="Enable the user again instead.")
+@click.pass_context
+def user_disable(ctx: click.Context, username: str, enable: bool) -> None:
+    """Disable a user: ends their sessions and revokes their tokens."""
+    from greenpark.auth import set_disabled
+
+    with _store(ctx).write() as conn:
+        set_disabled(conn, username, not enable, actor=_actor())
+    click.echo(f"User {username} {'enabled' if enable else 'disabled'}.")
+
+
+@user.command("reset-password")
+@click.argument("username")
+@click.pass_context
+def user_reset_password(ctx: click.Context, username: str) -> None:
+    """Give a user a new generated password (printed once); ends their sessions."""
+    from greenpark.auth import reset_password
+
+    with _store(ctx).write() as conn:
+        password = reset_password(conn, username, actor=_actor())
+    click.echo(f"New password for {username} (shown once): {password}")
+
+
+@cli.group()
+def token() -> None:
+    """Manage API tokens: create, list, revoke."""
+
+
+@token.command("create")
+@click.argument("username")
+@click.option("--name", required=True, help="What the token is for.")
+@click.option("--days", default=90.0, show_default=True, help="Lifetime [days].")
+@click.option("--role", default=None, help="Role of the token (default: the user's).")
+@click.option(
+    "--enterprise",
+    "enterprises",
+    multiple=True,
+    metavar="CREDIT_CODE",
+    help="Limit the token to these enterprises (default: the user's).",
+)
+@click.pass_context
+def token_create(
+    ctx: click.Context,
+    username: str,
+    name: str,
+    days: float,
+    role: str | None,
+    enterprises: tuple[str, ...],
+) -> None:
+    """Create an API token for a user; prints it once (only its hash is kept)."""
+    from greenpark.auth import create_token
+
+    with _store(ctx).write() as conn:
+        secret = create_token(
+            conn,
+            username,
+            name,
+            days=days,
+            role_name=role,
+            enterprises=enterprises or None,
+            actor=_actor(),
+        )
+    click.echo(f"Token for {username} (shown once; send as 'Authorization: Bearer …'):")
+    click.echo(secret)
+
+
+@token.command("list")
+@click.argument("username", required=False)
+@click.pass_context
+def token_list(ctx: click.Context, username: str | None) -> None:
+    """List API tokens (never their secrets), newest first."""
+    from greenpark.store.auth import get_user, list_tokens
+
+    with _store(ctx).read() as conn:
+        user_id = None
+        if username:
+            row = get_user(conn, username=username)
+            if row is None:
+                raise click.BadParameter(f"no user {username!r}")
+            user_id = row["id"]
+        tokens = list_tokens(conn, user_id)
+    for t in tokens:
+        state = "revoked" if t["revoked_at"] else "live"
+        click.echo(
+            f"{t['id']:>5} {t['username']:16s} {t['name']:20s} {t['prefix']}…  {t['role']:10s} "
+            f"expires {t['expires_at']:%Y-%m-%d}  {state}"
+        )
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@click.pass_context
+def token_revoke(ctx: click.Context, token_id: int) -> None:
+    """Revoke an API token by its id (see `greenpark token list`)."""
+    from greenpark.auth import revoke_token
+
+    with _store(ctx).write() as conn:
+        revoke_token(conn, token_id, actor=_actor())
+    click.echo(f"Token {token_id} revoked.")
+
+
+@cli.group()
+def audit() -> None:
+    """Read the audit log."""
+
+
+@audit.command("list")
+@click.option("--action", help="Only this action, e.g. login.failed.")
+@click.option("--actor", help="Only this actor (user name).")
+@click.option("--limit", default=50, show_default=True, help="At most this many events.")
+@click.pass_context
+def audit_list(ctx: click.Context, action: str | None, actor: str | None, limit: int) -> None:
+    """List audit events, newest first: time, actor, action, target, address."""
+    from greenpark.store.auth import list_audit
+
+    settings = _settings(ctx)
+    zone = ZoneInfo(settings.park_timezone)
+    with _store(ctx).read() as conn:
+        events = list_audit(conn, limit=limit, action=action, actor=actor)
+    for e in events:
+        when = e["time"].astimezone(zone).isoformat(timespec="seconds")
+        detail = json.dumps(e["detail"], ensure_ascii=False) if e["detail"] else ""
+        click.echo(
+            f"{when}  {e['actor'] or '-':16s} {e['action']:20s} {e['target'] or '':30s} "
+            f"{e['ip'] or '-':15s} {detail}"
+        )
 
 
 @cli.command()

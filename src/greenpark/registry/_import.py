@@ -16,6 +16,7 @@ from pathlib import Path
 
 from openpyxl.utils.exceptions import InvalidFileException
 
+from greenpark.auth.service import audit
 from greenpark.errors import InputError, RowError, RowsError
 from greenpark.registry._files import (
     FILE_COLUMN,
@@ -172,8 +173,12 @@ def import_files(
     *,
     table: str | None = None,
     skip_invalid: bool = False,
+    actor: str | None = None,
+    ip: str | None = None,
 ) -> ImportReport:
     """Check registry files and write them into the store in one transaction.
+
+    The write is recorded in the audit log (action ``registry.import``, with the counts).
 
     Parameters
     ----------
@@ -187,6 +192,8 @@ def import_files(
         The kind of every CSV file (default: from the file name, e.g. ``enterprises.csv``).
     skip_invalid
         Write the good rows and report the bad ones instead of refusing the whole import.
+    actor, ip
+        Who imports, and from where, for the audit log.
 
     Returns
     -------
@@ -230,6 +237,14 @@ def import_files(
             except InputError as exc:  # a reference the checks let through: a bug, say where
                 raise RowsError([_locate(exc, good)]) from exc
             counts.inserted, counts.updated = result.inserted, result.updated
+        audit(
+            conn,
+            "registry.import",
+            actor=actor,
+            target=", ".join(report.files),
+            detail={k: vars(c) for k, c in report.counts.items()} | {"bad_values": len(errors)},
+            ip=ip,
+        )
     return report
 
 
