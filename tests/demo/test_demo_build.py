@@ -247,12 +247,18 @@ def _check_overview_against_facts(store: Store) -> None:
     totals equal sums of the raw readings of top-level consumption meters."""
     from fastapi.testclient import TestClient
 
+    from greenpark.auth import create_token, create_user
     from greenpark.config import Settings
     from greenpark.store.schema import Meter
     from greenpark.web import create_app
 
     facts = park_facts()
-    client = TestClient(create_app(Settings(database_url=store.url), store=store))
+    secret = "demo-test-secret-" + "0123456789abcdef" * 2
+    client = TestClient(create_app(Settings(database_url=store.url, secret_key=secret), store))
+    with store.write() as conn:
+        create_user(conn, "overview-analyst", "analyst")
+        token = create_token(conn, "overview-analyst", "full-year test", days=1)
+    client.headers["Authorization"] = f"Bearer {token}"
     body = client.get("/api/overview").json()
     counts = body["enterprise_counts"]
     assert body["as_of_year"] == YEAR

@@ -38,11 +38,14 @@ A second park ``OTHER`` holds an enterprise with figures for 2026, a meter with 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
+from web_auth import add_user, login, make_app
 
 from greenpark.standards import credit_code_check_character
 from greenpark.store import Store
@@ -313,3 +316,12 @@ def park_any_store(store: Store) -> Store:
     """The fixture park on each backend of the ``store`` fixture (SQLite, PostgreSQL)."""
     build_fixture_park(store)
     return store
+
+
+@pytest.fixture
+def admin_client(park_store: Store) -> Iterator[TestClient]:
+    """The fixture park's app, logged in through the form as administrator ``admin``."""
+    add_user(park_store, "admin", "admin")
+    with TestClient(make_app(park_store)) as client:
+        assert login(client, "admin").status_code == 303
+        yield client

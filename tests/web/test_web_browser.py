@@ -1,5 +1,8 @@
 """The overview in headless Chromium: the charts are drawn and the browser logs no error.
 
+The browser logs in through the login form first (session cookie, CSRF field), as a user
+would; the overview without a login sends it to the login page.
+
 Needs Debian's ``chromium`` and ``chromium-driver`` (skipped visibly otherwise). Selenium is
 given the driver path, so selenium-manager never downloads anything. With
 ``GREENPARK_SCREENSHOT`` set, the page is saved to ``docs/img/overview.png``.
@@ -18,10 +21,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from web_auth import PASSWORD, add_user, make_app
 
-from greenpark.config import Settings
 from greenpark.store import Store
-from greenpark.web import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -52,9 +54,9 @@ def _free_port() -> int:
 def server_url(park_store: Store) -> Iterator[str]:
     """The fixture park served by uvicorn on a free localhost port, in a thread."""
     port = _free_port()
-    settings = Settings(database_url=park_store.url, host="127.0.0.1", port=port)
+    add_user(park_store, "admin", "admin")
     config = uvicorn.Config(
-        create_app(settings, store=park_store),
+        make_app(park_store, host="127.0.0.1", port=port),
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -114,10 +116,16 @@ return drawn.length === canvases.length ? canvases.length : -1;
 
 
 def test_overview_draws_its_charts(server_url: str, browser: object) -> None:
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
     driver.get(server_url + "/")  # type: ignore[attr-defined]
+    assert driver.current_url == server_url + "/login?next=/"  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "username").send_keys("admin")  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, "form.stacked button").click()  # type: ignore[attr-defined]
+    WebDriverWait(driver, 15).until(lambda d: d.current_url == server_url + "/")  # type: ignore[arg-type]
     WebDriverWait(driver, 15).until(lambda d: d.execute_script(_CHARTS_DRAWN) > 0)  # type: ignore[arg-type]
     assert driver.execute_script(_CHARTS_DRAWN) == EXPECTED_CHARTS  # type: ignore[attr-defined]
     titles = driver.execute_script(  # type: ignore[attr-defined]
@@ -131,5 +139,47 @@ def test_overview_draws_its_charts(server_url: str, browser: object) -> None:
     if os.environ.get("GREENPARK_SCREENSHOT"):
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(SCREENSHOT))  # type: ignore[attr-defined]
+    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
+    assert severe == [], severe
+
+
+def test_enterprise_user_sees_only_its_enterprise_then_logs_out(
+    park_store: Store, server_url: str, browser: object
+) -> None:
+    """Issue 3: log in as an enterprise user, see only that enterprise on the overview, log
+    out, and be sent to the login page afterwards."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from conftest import credit_code
+
+    own, others = credit_code(1), [credit_code(i) for i in range(2, 7)]
+    add_user(park_store, "e1-manager", "enterprise", enterprises=(own,))
+    driver = browser
+    driver.get(server_url + "/login")  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "username").send_keys("e1-manager")  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, "form.stacked button").click()  # type: ignore[attr-defined]
+    WebDriverWait(driver, 15).until(lambda d: d.execute_script(_CHARTS_DRAWN) > 0)  # type: ignore[arg-type]
+    scope = driver.find_element(By.ID, "scope").text  # type: ignore[attr-defined]
+    assert "Your enterprise" in scope and "E1" in scope and own in scope
+    text = driver.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+    html = driver.page_source  # type: ignore[attr-defined]
+    for code in others:
+        assert code not in html
+    for name in ("E3 gas", "E1 chiller plant"):  # another's meter; a sub-meter is not a total
+        assert name not in text
+    # energy: E1's electricity only (the gas meter belongs to E3)
+    titles = driver.execute_script(  # type: ignore[attr-defined]
+        "return Array.from(document.querySelectorAll('canvas')).map((c) => c.id);"
+    )
+    assert [t for t in titles if t.startswith("chart-energy")] == ["chart-energy-0"]
+    assert "e1-manager" in text
+    driver.find_element(By.CSS_SELECTOR, "nav form button").click()  # type: ignore[attr-defined]
+    WebDriverWait(driver, 15).until(
+        lambda d: "/login" in d.current_url or "Log in" in d.page_source
+    )  # type: ignore[arg-type]
+    driver.get(server_url + "/")  # type: ignore[attr-defined]
+    assert driver.current_url == server_url + "/login?next=/"  # type: ignore[attr-defined]
     severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
     assert severe == [], severe

@@ -9,10 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from web_auth import add_user, login, make_app
 
-from greenpark.config import Settings
 from greenpark.store import Store
-from greenpark.web import create_app
 
 MONTHS = [f"2024-{m:02d}" for m in range(3, 13)] + ["2025-01", "2025-02"]
 #: 1010 k kWh for k = 3 .. 14; the sub-meter (1000 kWh a month) and the virtual meter are
@@ -32,6 +31,8 @@ EXPECTED = {
         "timezone": "Asia/Shanghai",
     },
     "as_of_year": 2024,
+    "scope": None,  # the administrator sees the whole park: nothing suppressed
+    "suppressed_below": None,
     "enterprise_counts": {
         "total": 5,
         "above_designated_size": 3,
@@ -128,8 +129,11 @@ EXPECTED = {
 
 
 def _client(store: Store) -> TestClient:
-    settings = Settings(database_url=store.url, park_timezone="Asia/Shanghai")
-    return TestClient(create_app(settings, store=store))
+    """A client logged in as an administrator (who sees the whole park)."""
+    add_user(store, "admin", "admin")
+    client = TestClient(make_app(store))
+    assert login(client, "admin").status_code == 303
+    return client
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
+from web_auth import SECRET_KEY, add_user, login, make_app, make_settings
 
 from greenpark.config import Settings
 from greenpark.errors import GreenparkError, InputError, NotFoundError
@@ -25,16 +26,34 @@ from greenpark.web.templating import STATIC_DIR, format_number
 EXEMPT = ("/docs", "/redoc", "/openapi.json", "/static")
 #: JSON endpoints outside /api that are not pages.
 JSON_ONLY = {"/healthz"}
+#: Pages whose JSON twin is not ``/api`` + their path. A form post (``/logout``,
+#: ``/admin/users/{username}/disable``, ...) counts as a page: it answers with HTML (a
+#: redirect or an error page) and its twin is the same action under ``/api``. The login
+#: form (GET and POST ``/login``) is paired with ``/api/session`` (who am I); scripts do
+#: not log in, they send an API token.
+TWINS = {"/": "/api/overview", "/login": "/api/session"}
+#: Downloads under /api that are files, not JSON; each is the data of a JSON route (its
+#: path without the extension), which answers with a public model.
+DOWNLOADS = {"/api/meters/{code}/readings.csv"}
 
 
 def twin_of(path: str) -> str:
-    """The JSON twin of page ``path``: ``/`` -> ``/api/overview``, ``/x`` -> ``/api/x``."""
-    return "/api/overview" if path == "/" else "/api" + path
+    """The JSON twin of page ``path``: :data:`TWINS`, else ``/x`` -> ``/api/x``."""
+    return TWINS.get(path, "/api" + path)
 
 
 @pytest.fixture
 def app(sqlite_store: Store) -> FastAPI:
-    return create_app(Settings(database_url=sqlite_store.url), store=sqlite_store)
+    return make_app(sqlite_store)
+
+
+@pytest.fixture
+def client(app: FastAPI, sqlite_store: Store) -> TestClient:
+    """A client of ``app`` logged in as an administrator."""
+    add_user(sqlite_store, "admin", "admin")
+    client = TestClient(app)
+    assert login(client, "admin").status_code == 303
+    return client
 
 
 def _is_page(route: APIRoute) -> bool:
@@ -61,18 +80,29 @@ def test_every_page_has_a_json_twin(app: FastAPI) -> None:
     assert "/" in pages
 
 
-def test_json_twins_answer_with_public_models(app: FastAPI) -> None:
-    client = TestClient(app)
+def _plain_get(route: APIRoute) -> bool:
+    """A GET route without path parameters (the others are called, with example values,
+    by ``test_authorisation_matrix.py``)."""
+    return "GET" in route.methods and "{" not in route.path
+
+
+def test_json_twins_answer_with_public_models(app: FastAPI, client: TestClient) -> None:
     api_routes = [r for r in app.routes if isinstance(r, APIRoute) and r.path.startswith("/api/")]
     assert api_routes
+    paths = {r.path for r in api_routes}
     for route in api_routes:
+        if route.path in DOWNLOADS:
+            assert route.path.rsplit(".", 1)[0] in paths, route.path
+            continue
         assert route.response_model is not None, route.path
         assert route.response_model.__name__.endswith("Public"), route.path
+        if not _plain_get(route):
+            continue
         response = client.get(route.path)
         assert response.status_code == 200, route.path
         assert response.headers["content-type"] == "application/json"
     for route in app.routes:
-        if isinstance(route, APIRoute) and _is_page(route):
+        if isinstance(route, APIRoute) and _is_page(route) and _plain_get(route):
             assert client.get(route.path).headers["content-type"].startswith("text/html")
 
 
@@ -92,8 +122,7 @@ def test_healthz(app: FastAPI) -> None:
     assert response.json() == {"status": "ok", "version": "0.1.0", "database": "sqlite"}
 
 
-def test_static_files_and_nav(app: FastAPI) -> None:
-    client = TestClient(app)
+def test_static_files_and_nav(client: TestClient) -> None:
     html = client.get("/").text
     for href in ('href="/docs"', 'href="/"', 'href="/api/overview"'):
         assert href in html
@@ -115,7 +144,7 @@ def test_vendored_chartjs_is_named() -> None:
 
 
 def _raising_app(sqlite_store: Store, exc: Exception) -> TestClient:
-    app = create_app(Settings(database_url=sqlite_store.url), store=sqlite_store)
+    app = make_app(sqlite_store)
 
     def boom() -> None:
         raise exc
@@ -152,14 +181,16 @@ def test_unknown_paths(app: FastAPI) -> None:
 
 
 def test_factory_builds_and_migrates_its_own_store(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'own.db'}")
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'own.db'}", secret_key=SECRET_KEY)
     with TestClient(create_app(settings)) as client:
+        add_user(client.app.state.store, "admin", "admin")  # type: ignore[attr-defined]
+        assert login(client, "admin").status_code == 303
         assert client.get("/api/overview").json()["park"] is None
     assert (tmp_path / "own.db").exists()
 
 
 def test_factory_refuses_unknown_time_zone(sqlite_store: Store) -> None:
-    settings = Settings(database_url=sqlite_store.url, park_timezone="Asia/Guiyang_Nowhere")
+    settings = make_settings(sqlite_store, park_timezone="Asia/Guiyang_Nowhere")
     with pytest.raises(InputError, match="IANA"):
         create_app(settings, store=sqlite_store)
 

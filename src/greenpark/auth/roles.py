@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Final
 
 from greenpark.errors import InputError
+from greenpark.store._scope import MIN_GROUP_SIZE as MIN_GROUP_SIZE  # applied by the store
 
 
 class Role(StrEnum):
@@ -48,10 +49,6 @@ ROLE_PERMISSIONS: Final[dict[Role, frozenset[Permission]]] = {
 
 #: Roles that always see the whole park (their enterprise list is ignored).
 WHOLE_PARK_ROLES: Final[frozenset[Role]] = frozenset({Role.ADMIN, Role.ANALYST})
-
-#: Park-level aggregates shown to a restricted principal leave out groups of fewer
-#: enterprises than this, so no single enterprise's figure can be derived.
-MIN_GROUP_SIZE: Final[int] = 3
 
 
 def role(name: str) -> Role:

@@ -25,6 +25,11 @@ from greenpark.auth.roles import Principal, Role, role, scope_for, utcnow
 from greenpark.errors import GreenparkError, InputError, NotFoundError
 from greenpark.store import auth as db
 
+#: Longest user name [characters] (the column's width).
+MAX_USERNAME = 64
+#: A real argon2id hash of a random password, verified when the user does not exist.
+_DUMMY_HASH = hash_password(generate_password() + generate_password())
+
 
 class AuthError(GreenparkError):
     """Not logged in, or bad credentials (HTTP 401). Says nothing about which part failed."""
@@ -102,7 +107,7 @@ def create_user(
     now = now or utcnow()
     r = role(role_name)
     username = username.strip()
-    if not username or len(username) > 64 or any(c.isspace() for c in username):
+    if not username or len(username) > MAX_USERNAME or any(c.isspace() for c in username):
         raise InputError(f"user name {username!r}: 1-64 characters, no spaces")
     if db.get_user(conn, username=username) is not None:
         raise InputError(f"user {username!r} exists already")
@@ -253,15 +258,16 @@ def authenticate(
     """
     now = now or utcnow()
     since = now - throttle.window
-    by_user, by_ip = db.count_failures(conn, username, ip, since)
+    by_user, by_ip = db.count_failures(conn, username[:MAX_USERNAME], ip, since)
     if max(by_user, by_ip) >= throttle.max_failures:
-        audit(conn, "login.throttled", actor=username, ip=ip, now=now)
+        audit(conn, "login.throttled", actor=username[:MAX_USERNAME], ip=ip, now=now)
         return LoginOutcome(None, throttled=True, retry_after=int(throttle.window.total_seconds()))
-    user = db.get_user(conn, username=username)
-    ok = _usable(user, now) and verify_password(user["password_hash"], password)
-    if not ok:
-        db.insert_failure(conn, username, ip, now)
-        audit(conn, "login.failed", actor=username, ip=ip, now=now)
+    user = db.get_user(conn, username=username) if len(username) <= MAX_USERNAME else None
+    # verify even for an unknown or unusable user, so the answer takes as long either way
+    ok = verify_password(user["password_hash"] if user else _DUMMY_HASH, password)
+    if not (ok and _usable(user, now)):
+        db.insert_failure(conn, username[:MAX_USERNAME], ip, now)
+        audit(conn, "login.failed", actor=username[:MAX_USERNAME], ip=ip, now=now)
         return LoginOutcome(None)
     if needs_rehash(user["password_hash"]):
         db.update_user(conn, user["id"], password_hash=hash_password(password))
@@ -316,6 +322,8 @@ def end_session(
     """Log out this session, or every session of the user; returns sessions ended."""
     if everywhere:
         n = db.delete_sessions(conn, user_id=principal.user_id)
+    elif principal.session_id is None:
+        raise InputError("this request has no session to end (an API token: revoke it instead)")
     else:
         n = db.delete_sessions(conn, session_id=principal.session_id)
     audit(conn, "logout.everywhere" if everywhere else "logout", actor=principal.username, ip=ip)

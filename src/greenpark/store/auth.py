@@ -31,7 +31,7 @@ def enterprise_ids_by_code(conn: Connection, credit_codes: Iterable[str]) -> dic
     rows = conn.execute(
         select(Enterprise.credit_code, Enterprise.id).where(Enterprise.credit_code.in_(codes))
     )
-    return dict(rows.tuples().all())
+    return {code: id_ for code, id_ in rows}
 
 
 def insert_user(conn: Connection, values: dict[str, Any], enterprise_ids: Iterable[int]) -> int:

@@ -23,7 +23,11 @@ Definitions (each one a published or house rule, named where it is applied):
   calendar months that end with the newest month any such meter has.
 - *Latest station values*: per station and parameter the row with the greatest time, found
   through the primary key ``(station_id, parameter, time)`` (a loose index scan; see
-  :data:`LATEST_VALUES_SQL`), so the cost grows with the number of series, not of rows.
+  :func:`latest_values_sql`), so the cost grows with the number of series, not of rows.
+- *Scope*: a caller who sees only some enterprises (``scope``, see
+  ``greenpark.store._scope``) gets the park-level enterprise counts with small groups
+  suppressed (:func:`suppress_small_groups`), the energy of its own enterprises' meters,
+  and the park-level stations plus its enterprises' own. The filters are SQL conditions.
 
 Times are returned timezone-aware in the park's zone (ISO 8601 with offset once serialised).
 """
@@ -35,9 +39,27 @@ from dataclasses import dataclass, field
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Float, Integer, String, and_, case, func, or_, select, text
+from sqlalchemy import (
+    Connection,
+    Float,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    text,
+)
 
 from greenpark.errors import InputError
+from greenpark.store._scope import (
+    MIN_GROUP_SIZE,
+    Scope,
+    enterprise_in_scope,
+    owned_or_park_level,
+)
 from greenpark.store.schema import (
     CERTIFICATION_KINDS,
     INDUSTRIES,
@@ -59,19 +81,25 @@ REVENUE_100M_YUAN: Final[float] = 10_000.0
 #: Number of park-local calendar months in the energy window.
 ENERGY_MONTHS: Final[int] = 12
 
-#: The latest row of every (station, parameter) series of one park, in one statement that
-#: runs on SQLite and PostgreSQL. The recursive part walks the distinct parameters of each
-#: station by seeking in the primary key ("loose index scan": one index seek per series);
-#: the outer query then seeks the newest time of each series, again in the primary key.
-#: ``tests/web/test_overview_store.py`` checks on SQLite that no step scans ``measurement``.
-LATEST_VALUES_SQL: Final[str] = """
+
+def latest_values_sql(stations: str) -> str:
+    """The latest row of every (station, parameter) series of the stations matching the SQL
+    condition ``stations`` (on ``station AS s``; a constant of this package, never user input).
+
+    One statement that runs on SQLite and PostgreSQL. The recursive part walks the distinct
+    parameters of each station by seeking in the primary key ("loose index scan": one index
+    seek per series); the outer query then seeks the newest time of each series, again in the
+    primary key. ``tests/web/test_overview_store.py`` checks on SQLite that no step scans
+    ``measurement``.
+    """
+    return f"""
 WITH RECURSIVE series(station_id, parameter) AS (
     SELECT s.id,
            (SELECT m.parameter FROM measurement AS m
              WHERE m.station_id = s.id
              ORDER BY m.parameter LIMIT 1)
       FROM station AS s
-     WHERE s.park_id = :park_id
+     WHERE {stations}
     UNION ALL
     SELECT p.station_id,
            (SELECT m.parameter FROM measurement AS m
@@ -91,13 +119,33 @@ SELECT m.station_id, m.parameter, m.time, m.value, m.flag
  ORDER BY m.station_id, m.parameter
 """
 
-_LATEST_VALUES = text(LATEST_VALUES_SQL).columns(
-    station_id=Integer(),
-    parameter=String(),
-    time=UTCDateTime(),
-    value=Float(),
-    flag=String(),
+
+#: The latest values of every station of one park, ``:park_id``.
+LATEST_VALUES_SQL: Final[str] = latest_values_sql("s.park_id = :park_id")
+
+#: The same for the park-level stations and those of the enterprises in ``:scope`` (an
+#: expanding list of enterprise ids).
+LATEST_SCOPED_VALUES_SQL: Final[str] = latest_values_sql(
+    "s.park_id = :park_id AND (s.enterprise_id IS NULL OR s.enterprise_id IN :scope)"
 )
+
+#: The same for one station, ``:station_id``.
+LATEST_STATION_VALUES_SQL: Final[str] = latest_values_sql("s.id = :station_id")
+
+_LATEST_COLUMNS = {
+    "station_id": Integer(),
+    "parameter": String(),
+    "time": UTCDateTime(),
+    "value": Float(),
+    "flag": String(),
+}
+_LATEST_VALUES = text(LATEST_VALUES_SQL).columns(**_LATEST_COLUMNS)
+_LATEST_SCOPED_VALUES = (
+    text(LATEST_SCOPED_VALUES_SQL)
+    .bindparams(bindparam("scope", expanding=True))
+    .columns(**_LATEST_COLUMNS)
+)
+LATEST_STATION_VALUES = text(LATEST_STATION_VALUES_SQL).columns(**_LATEST_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -115,17 +163,35 @@ class ParkInfo:
 class EnterpriseCounts:
     """Enterprises of the park by class; yearly classes are judged in the as-of year.
 
-    A count is ``None`` when it cannot be judged (no yearly figures at all).
+    A count is ``None`` when it cannot be judged (no yearly figures at all) or, for a
+    restricted scope, when it is suppressed (:func:`suppress_small_groups`).
     """
 
-    total: int
+    total: int | None
     above_designated_size: int | None
     revenue_over_100m_yuan: int | None
     high_tech: int | None
     national_green_data_centre: int | None
     national_green_factory: int | None
     provincial_green_factory: int | None
-    by_industry: dict[str, int] = field(default_factory=dict)
+    by_industry: dict[str, int | None] = field(default_factory=dict)
+
+
+#: The yearly classes of :class:`EnterpriseCounts`: each a subset of all the park's enterprises.
+YEARLY_CLASSES: Final[tuple[str, ...]] = (
+    "above_designated_size",
+    "revenue_over_100m_yuan",
+    "high_tech",
+    "national_green_data_centre",
+    "national_green_factory",
+    "provincial_green_factory",
+)
+
+#: (outer, inner) pairs of classes where every enterprise of ``inner`` is in ``outer``:
+#: revenue > 10,000 implies revenue >= 2,000 [10⁴ yuan].
+NESTED_CLASSES: Final[tuple[tuple[str, str], ...]] = (
+    ("above_designated_size", "revenue_over_100m_yuan"),
+)
 
 
 @dataclass(frozen=True)
@@ -171,8 +237,21 @@ class StationLatest:
 
 
 @dataclass(frozen=True)
+class EnterpriseRef:
+    """An enterprise named by its unified social credit code (GB 32100-2015) and name."""
+
+    credit_code: str
+    name: str
+
+
+@dataclass(frozen=True)
 class ParkOverview:
-    """Everything the overview page shows; ``park`` is ``None`` in an empty store."""
+    """Everything the overview page shows; ``park`` is ``None`` in an empty store.
+
+    ``scope`` is ``None`` for a whole-park view, otherwise the enterprises of the park the
+    caller may see (energy and enterprise stations are theirs only); ``suppressed_below``
+    is then the smallest group size shown in the enterprise counts.
+    """
 
     timezone: str  # the zone the times and months are expressed in
     park: ParkInfo | None
@@ -181,10 +260,12 @@ class ParkOverview:
     energy_months: tuple[str, ...]
     energy_by_carrier: tuple[CarrierSeries, ...]
     stations: tuple[StationLatest, ...]
+    scope: tuple[EnterpriseRef, ...] | None = None
+    suppressed_below: int | None = None
 
 
-def park_overview(conn: Connection, timezone: str) -> ParkOverview:
-    """The overview of the store's first park.
+def park_overview(conn: Connection, timezone: str, scope: Scope = None) -> ParkOverview:
+    """The overview of the store's first park, as seen by a caller with ``scope``.
 
     Parameters
     ----------
@@ -194,6 +275,12 @@ def park_overview(conn: Connection, timezone: str) -> ParkOverview:
         IANA time zone of the park (``Settings.park_timezone``): the zone of the monthly
         totals (as written by :func:`greenpark.store.timeseries.write_readings`) and of the
         times returned.
+    scope
+        ``None`` (default) for the whole park; otherwise the ids of the enterprises the
+        caller may see (:attr:`greenpark.auth.Principal.enterprise_ids`). A restricted
+        scope gets park-level enterprise counts with small groups suppressed
+        (:func:`suppress_small_groups`), the energy of its own enterprises' meters only,
+        and the park-level stations plus its enterprises' own stations.
 
     Returns
     -------
@@ -215,12 +302,13 @@ def park_overview(conn: Connection, timezone: str) -> ParkOverview:
        revenue of 20 million yuan or more, in force since 2011).
     .. [2] 高新技术企业认定管理办法 (国科发火〔2016〕32号): certificates valid three years.
     """
-    zone = _zone(timezone)
+    zone = time_zone(timezone)
     park = conn.execute(
         select(
             Park.id, Park.code, Park.name, Park.name_local, Park.location, Park.timezone
         ).order_by(Park.id)
     ).first()
+    suppressed_below = None if scope is None else MIN_GROUP_SIZE
     if park is None:
         return ParkOverview(
             timezone=timezone,
@@ -230,22 +318,87 @@ def park_overview(conn: Connection, timezone: str) -> ParkOverview:
             energy_months=(),
             energy_by_carrier=(),
             stations=(),
+            scope=None if scope is None else (),
+            suppressed_below=suppressed_below,
         )
     info = ParkInfo(park.code, park.name, park.name_local, park.location, park.timezone)
     as_of_year = _as_of_year(conn, park.id)
-    months, energy = _energy_by_carrier(conn, park.id)
+    counts = _enterprise_counts(conn, park.id, as_of_year)
+    months, energy = _energy_by_carrier(conn, park.id, scope)
     return ParkOverview(
         timezone=timezone,
         park=info,
         as_of_year=as_of_year,
-        enterprise_counts=_enterprise_counts(conn, park.id, as_of_year),
+        enterprise_counts=counts if scope is None else suppress_small_groups(counts),
         energy_months=months,
         energy_by_carrier=energy,
-        stations=_stations(conn, park.id, zone),
+        stations=_stations(conn, park.id, zone, scope),
+        scope=None if scope is None else _scope_enterprises(conn, park.id, scope),
+        suppressed_below=suppressed_below,
     )
 
 
-def _zone(timezone: str) -> ZoneInfo:
+def suppress_small_groups(
+    counts: EnterpriseCounts, min_size: int = MIN_GROUP_SIZE
+) -> EnterpriseCounts:
+    """Park-level enterprise counts with every group that could single out an enterprise
+    suppressed (``None``), for callers who see only some enterprises.
+
+    Parameters
+    ----------
+    counts
+        The whole-park counts (:func:`park_overview` with ``scope=None``).
+    min_size
+        The smallest group shown [enterprises]; :data:`greenpark.auth.MIN_GROUP_SIZE`.
+
+    Returns
+    -------
+    EnterpriseCounts
+        The counts, each either as given or ``None``.
+
+    Notes
+    -----
+    A count ``n`` of a class within all ``N`` enterprises is shown only when both the group
+    and its complement are large enough, ``n >= min_size`` and ``N - n >= min_size``:
+    "every enterprise but one is high-tech" singles out the one as surely as "one is".
+    ``N`` itself is shown when ``N >= min_size``. For nested classes
+    (:data:`NESTED_CLASSES`) the inner count is also suppressed when the two differ by
+    less than ``min_size`` and both would be shown. The industries partition ``N``, so a
+    single suppressed industry could be recovered as ``N`` minus the others; the smallest
+    shown industry is then suppressed as well (complementary suppression, as in
+    statistical disclosure control [1]_). Zero counts are suppressed like any small group.
+
+    References
+    ----------
+    .. [1] Hundepool, A. et al., *Statistical Disclosure Control*, Wiley 2012, chapters 4
+       and 5 (tabular data: the threshold rule and secondary cell suppression).
+    """
+
+    def shown(n: int | None, total: int | None) -> int | None:
+        if n is None or total is None or n < min_size or total - n < min_size:
+            return None
+        return n
+
+    total = counts.total
+    classes = {name: shown(getattr(counts, name), total) for name in YEARLY_CLASSES}
+    for outer, inner in NESTED_CLASSES:
+        o, i = classes[outer], classes[inner]
+        if o is not None and i is not None and o - i < min_size:
+            classes[inner] = None
+    industries = {k: shown(n, total) for k, n in counts.by_industry.items()}
+    hidden = [k for k, n in industries.items() if n is None]
+    visible = sorted((n, k) for k, n in industries.items() if n is not None)
+    if len(hidden) == 1 and visible:
+        industries[visible[0][1]] = None
+    return EnterpriseCounts(
+        total=total if total is not None and total >= min_size else None,
+        by_industry=industries,
+        **classes,
+    )
+
+
+def time_zone(timezone: str) -> ZoneInfo:
+    """The :class:`~zoneinfo.ZoneInfo` of an IANA name; an unknown name is an InputError."""
     try:
         return ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -317,21 +470,25 @@ def _enterprise_counts(conn: Connection, park_id: int, year: int | None) -> Ente
     )
 
 
-def _month_window(last: str, n: int = ENERGY_MONTHS) -> tuple[str, ...]:
+def month_window(last: str, n: int = ENERGY_MONTHS) -> tuple[str, ...]:
     """The ``n`` calendar months ending with ``last`` (``"YYYY-MM"``), oldest first."""
     year, month = (int(p) for p in last.split("-"))
     index = year * 12 + month - 1
     return tuple(f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - n + 1, index + 1))
 
 
+_month_window = month_window  # the name the overview's tests know
+
+
 def _energy_by_carrier(
-    conn: Connection, park_id: int
+    conn: Connection, park_id: int, scope: Scope
 ) -> tuple[tuple[str, ...], tuple[CarrierSeries, ...]]:
     counted = and_(
         Meter.park_id == park_id,
         Meter.parent_id.is_(None),
         Meter.direction == "consumption",
         or_(Meter.formula.is_(None), Meter.formula == ""),
+        enterprise_in_scope(Meter.enterprise_id, scope),
     )
     newest = conn.execute(
         select(func.max(MeterMonth.month))
@@ -340,7 +497,7 @@ def _energy_by_carrier(
     ).scalar_one()
     if newest is None:
         return (), ()
-    months = _month_window(newest)
+    months = month_window(newest)
     rows = conn.execute(
         select(
             Meter.carrier,
@@ -380,9 +537,15 @@ def _energy_by_carrier(
     return months, series
 
 
-def _stations(conn: Connection, park_id: int, zone: ZoneInfo) -> tuple[StationLatest, ...]:
+def _stations(
+    conn: Connection, park_id: int, zone: ZoneInfo, scope: Scope
+) -> tuple[StationLatest, ...]:
     latest: dict[int, list[LatestValue]] = {}
-    for row in conn.execute(_LATEST_VALUES, {"park_id": park_id}):
+    if scope is None:
+        rows = conn.execute(_LATEST_VALUES, {"park_id": park_id})
+    else:
+        rows = conn.execute(_LATEST_SCOPED_VALUES, {"park_id": park_id, "scope": sorted(scope)})
+    for row in rows:
         latest.setdefault(row.station_id, []).append(
             LatestValue(
                 parameter=row.parameter,
@@ -393,9 +556,20 @@ def _stations(conn: Connection, park_id: int, zone: ZoneInfo) -> tuple[StationLa
         )
     stations = conn.execute(
         select(Station.id, Station.code, Station.name, Station.kind, Station.mn)
-        .where(Station.park_id == park_id)
+        .where(Station.park_id == park_id, owned_or_park_level(Station.enterprise_id, scope))
         .order_by(Station.code)
     ).all()
     return tuple(
         StationLatest(s.code, s.name, s.kind, s.mn, tuple(latest.get(s.id, ()))) for s in stations
     )
+
+
+def _scope_enterprises(
+    conn: Connection, park_id: int, scope: frozenset[int]
+) -> tuple[EnterpriseRef, ...]:
+    rows = conn.execute(
+        select(Enterprise.credit_code, Enterprise.name)
+        .where(Enterprise.park_id == park_id, enterprise_in_scope(Enterprise.id, scope))
+        .order_by(Enterprise.name, Enterprise.credit_code)
+    )
+    return tuple(EnterpriseRef(code, name) for code, name in rows)

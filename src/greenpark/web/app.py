@@ -7,15 +7,17 @@ from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from greenpark import __version__
+from greenpark.auth import AuthError, ThrottledError
 from greenpark.config import Settings
 from greenpark.errors import GreenparkError, InputError
 from greenpark.store import Store
-from greenpark.web import health, overview
+from greenpark.web import admin, enterprises, health, meters, overview, session, stations
+from greenpark.web.security import CsrfCookieMiddleware
 from greenpark.web.templating import STATIC_DIR, templates
 
 #: Path prefix of the JSON API; errors under it are answered in JSON, elsewhere in HTML.
@@ -28,6 +30,10 @@ Every page of the dashboard has a JSON twin under `/api` (`/` ↔ `/api/overview
 Quantities carry their unit in the field description: money in 10⁴ yuan, energy in each
 carrier's unit (kWh, m³, GJ, t), concentrations in μg/m³ (CO mg/m³) or mg/L. Times are
 ISO 8601 in the park's time zone.
+
+Scripts authenticate with an API token, `Authorization: Bearer <token>` ("Authorize"
+above); every route needs a role holding its permission (see `docs/security.md`), and
+enterprise data is filtered to the caller's enterprises.
 """
 
 
@@ -40,9 +46,18 @@ def handle_error(request: Request, exc: Exception) -> Response:
     """Turn an error into its HTTP answer: ``{"detail": ...}`` under ``/api``, a page elsewhere.
 
     :class:`~greenpark.errors.GreenparkError` gives its ``status`` and message; an HTTP
-    exception (unknown path, wrong method) its status code and detail.
+    exception (unknown path, wrong method) its status code and detail. Not logged in
+    (:class:`~greenpark.auth.AuthError`): a page redirects (303) to ``/login?next=<path>``,
+    ``/api`` answers 401 with ``WWW-Authenticate: Bearer``. Throttled logins
+    (:class:`~greenpark.auth.ThrottledError`) get 429 with ``Retry-After`` [s].
     """
     headers: dict[str, str] | None = None
+    if isinstance(exc, AuthError):
+        if not _is_api(request):
+            return RedirectResponse(session.login_location(request), status_code=303)
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif isinstance(exc, ThrottledError):
+        headers = {"Retry-After": str(exc.retry_after)}
     if isinstance(exc, GreenparkError):
         status, detail = exc.status, str(exc)
     elif isinstance(exc, StarletteHTTPException):
@@ -83,8 +98,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     Raises
     ------
     InputError
-        If ``settings.park_timezone`` is not an IANA time zone.
+        If there is no proper secret key (``settings.load_secret_key()``: empty, short,
+        a placeholder, or a key file readable by others), or ``settings.park_timezone``
+        is not an IANA time zone.
     """
+    secret_key = settings.load_secret_key()  # refuse to start without a real secret
     try:
         ZoneInfo(settings.park_timezone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -112,11 +130,18 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = store
+    app.state.secret_key = secret_key
+    app.add_middleware(CsrfCookieMiddleware, https=settings.https)
     app.add_exception_handler(GreenparkError, handle_error)
     app.add_exception_handler(StarletteHTTPException, handle_error)
     # Routes are added to the app itself (not through include_router) so that app.routes
     # lists every route with its path; tests/web/test_web_routes.py relies on that.
     overview.add_routes(app)
+    enterprises.add_routes(app)
+    stations.add_routes(app)
+    meters.add_routes(app)
     health.add_routes(app)
+    session.add_routes(app)
+    admin.add_routes(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

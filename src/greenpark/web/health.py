@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from greenpark import __version__
 from greenpark.web.deps import StoreDep
 from greenpark.web.models import HealthPublic
+from greenpark.web.security import Permission, route
 
 
 def healthz(store: StoreDep) -> HealthPublic:
@@ -15,7 +16,5 @@ def healthz(store: StoreDep) -> HealthPublic:
 
 
 def add_routes(app: FastAPI) -> None:
-    """Register ``/healthz`` on ``app``."""
-    app.add_api_route(
-        "/healthz", healthz, methods=["GET"], response_model=HealthPublic, tags=["system"]
-    )
+    """Register ``/healthz`` on ``app`` (public: a load balancer probes it)."""
+    route(app, "/healthz", healthz, Permission.PUBLIC, response_model=HealthPublic, tags=["system"])

@@ -13,7 +13,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from greenpark.standards.parameters import Parameter
-from greenpark.store.overview import ParkOverview, StationLatest
+from greenpark.store.overview import EnterpriseRef, ParkOverview, StationLatest
+from greenpark.store.scoped import (
+    EnterpriseDetail,
+    EnterpriseSummary,
+    MeterReadings,
+    StationDetail,
+    StationInfo,
+)
 
 
 class HealthPublic(BaseModel):
@@ -37,10 +44,12 @@ class ParkPublic(BaseModel):
 class EnterpriseCountsPublic(BaseModel):
     """Enterprises of the park by class; yearly classes are judged in ``as_of_year``.
 
-    A count is null when it cannot be judged (the store has no yearly figures).
+    A count is null when it cannot be judged (the store has no yearly figures) or, for a
+    caller who sees only some enterprises, when it is suppressed: the group or the rest of
+    the park holds fewer than ``suppressed_below`` enterprises (see ``OverviewPublic``).
     """
 
-    total: int = Field(description="All enterprises of the park.")
+    total: int | None = Field(description="All enterprises of the park.")
     above_designated_size: int | None = Field(
         description="Revenue >= 2000 [10⁴ yuan] in as_of_year (规模以上, NBS rule)."
     )
@@ -59,7 +68,9 @@ class EnterpriseCountsPublic(BaseModel):
     provincial_green_factory: int | None = Field(
         description="Certified provincial green factory in as_of_year or before."
     )
-    by_industry: dict[str, int] = Field(description="Enterprises per industry code.")
+    by_industry: dict[str, int | None] = Field(
+        description="Enterprises per industry code (null: suppressed)."
+    )
 
 
 class CarrierSeriesPublic(BaseModel):
@@ -96,8 +107,20 @@ class StationPublic(BaseModel):
     latest: list[LatestValuePublic]
 
 
+class EnterpriseRefPublic(BaseModel):
+    """An enterprise named by its credit code and name."""
+
+    credit_code: str = Field(description="Unified social credit code (GB 32100-2015).")
+    name: str
+
+
 class OverviewPublic(BaseModel):
-    """The park overview: enterprises by class, energy by carrier, stations' latest values."""
+    """The park overview: enterprises by class, energy by carrier, stations' latest values.
+
+    For a caller who sees only some enterprises (``scope`` not null) the energy and the
+    enterprise stations are those of ``scope`` only, and the park-level enterprise counts
+    leave out groups that could single out an enterprise.
+    """
 
     timezone: str = Field(description="Zone of every time and month below.")
     park: ParkPublic | None = Field(description="Null while the store holds no park.")
@@ -106,6 +129,16 @@ class OverviewPublic(BaseModel):
     energy_months: list[str] = Field(description="The 12 months of the energy window.")
     energy_by_carrier: list[CarrierSeriesPublic]
     stations: list[StationPublic]
+    scope: list[EnterpriseRefPublic] | None = Field(
+        default=None,
+        description="Null for a whole-park view; otherwise the enterprises whose energy and "
+        "stations are shown (the caller's).",
+    )
+    suppressed_below: int | None = Field(
+        default=None,
+        description="For a restricted view: enterprise counts are null (suppressed) when the "
+        "group, or the rest of the park, holds fewer enterprises than this.",
+    )
 
 
 def _station_public(station: StationLatest, parameters: Mapping[str, Parameter]) -> StationPublic:
@@ -183,4 +216,344 @@ def overview_public(overview: ParkOverview, parameters: Mapping[str, Parameter])
             for s in overview.energy_by_carrier
         ],
         stations=[_station_public(s, parameters) for s in overview.stations],
+        scope=None
+        if overview.scope is None
+        else [EnterpriseRefPublic(credit_code=e.credit_code, name=e.name) for e in overview.scope],
+        suppressed_below=overview.suppressed_below,
+    )
+
+
+# --- enterprises, stations, meters (scoped: see greenpark.store.scoped) ----------------
+
+
+def _ref(enterprise: EnterpriseRef | None) -> EnterpriseRefPublic | None:
+    if enterprise is None:
+        return None
+    return EnterpriseRefPublic(credit_code=enterprise.credit_code, name=enterprise.name)
+
+
+class EnterpriseSummaryPublic(BaseModel):
+    """One enterprise of the list."""
+
+    credit_code: str = Field(description="Unified social credit code (GB 32100-2015).")
+    name: str
+    industry: str = Field(description="Industry code, e.g. big_data.")
+    figures_year: int | None = Field(description="Latest year with figures (null: none).")
+    above_designated_size: bool | None = Field(
+        description="Revenue >= 2000 [10⁴ yuan] in figures_year (规模以上, NBS rule); "
+        "null without a revenue."
+    )
+    certifications: list[str] = Field(
+        description="Kinds of green certification ever granted, e.g. national_green_factory."
+    )
+
+
+class EnterpriseListPublic(BaseModel):
+    """The enterprises the caller may see (the whole park, or their own)."""
+
+    industry: str | None = Field(description="The industry filter applied, if any.")
+    enterprises: list[EnterpriseSummaryPublic]
+
+
+class YearFiguresPublic(BaseModel):
+    """An enterprise's figures of one year."""
+
+    year: int
+    revenue: float | None = Field(description="Main-business revenue [10⁴ yuan].")
+    gross_output: float | None = Field(description="Gross output value [10⁴ yuan].")
+    value_added: float | None = Field(description="Value added [10⁴ yuan].")
+    above_designated_size: bool | None = Field(
+        description="Revenue >= 2000 [10⁴ yuan] (规模以上); null without a revenue."
+    )
+
+
+class CertificationPublic(BaseModel):
+    """A green certification."""
+
+    kind: str = Field(description="e.g. national_green_factory.")
+    year: int = Field(description="Year granted.")
+
+
+class HighTechCertificatePublic(BaseModel):
+    """A high-tech enterprise certificate (高新技术企业证书)."""
+
+    number: str | None
+    valid_from: dt.date = Field(description="First valid day (inclusive).")
+    valid_to: dt.date = Field(description="Last valid day (inclusive).")
+
+
+class MeterTotalPublic(BaseModel):
+    """A meter of the enterprise with its total over the enterprise's 12-month window."""
+
+    code: str
+    name: str
+    carrier: str = Field(description="Energy carrier code, e.g. electricity.")
+    unit: str = Field(description="Unit of the total, e.g. kWh.")
+    direction: str = Field(description="consumption (energy used) or production (e.g. PV).")
+    parent: str | None = Field(description="Code of the parent meter of a sub-meter.")
+    virtual: bool = Field(description="Computed from other meters by a formula; no readings.")
+    total: float | None = Field(
+        description="Sum of the monthly totals in energy_months [unit]; null without data."
+    )
+    months_with_data: int = Field(description="Months of energy_months with data.")
+
+
+class EnterpriseDetailPublic(BaseModel):
+    """One enterprise: yearly figures, certificates and meters."""
+
+    credit_code: str = Field(description="Unified social credit code (GB 32100-2015).")
+    name: str
+    industry: str = Field(description="Industry code, e.g. big_data.")
+    employees: int | None
+    years: list[YearFiguresPublic] = Field(description="Yearly figures, oldest first.")
+    certifications: list[CertificationPublic]
+    high_tech_certificates: list[HighTechCertificatePublic]
+    energy_months: list[str] = Field(
+        description="The 12 park-local months (YYYY-MM) of the meters' totals, ending with "
+        "the enterprise's newest month of data."
+    )
+    meters: list[MeterTotalPublic]
+
+
+def enterprise_list_public(
+    enterprises: tuple[EnterpriseSummary, ...], industry: str | None
+) -> EnterpriseListPublic:
+    """The public model of the result of :func:`greenpark.store.scoped.list_enterprises`."""
+    return EnterpriseListPublic(
+        industry=industry,
+        enterprises=[
+            EnterpriseSummaryPublic(
+                credit_code=e.credit_code,
+                name=e.name,
+                industry=e.industry,
+                figures_year=e.figures_year,
+                above_designated_size=e.above_designated_size,
+                certifications=list(e.certifications),
+            )
+            for e in enterprises
+        ],
+    )
+
+
+def enterprise_detail_public(detail: EnterpriseDetail) -> EnterpriseDetailPublic:
+    """The public model of the result of :func:`greenpark.store.scoped.enterprise_detail`."""
+    return EnterpriseDetailPublic(
+        credit_code=detail.credit_code,
+        name=detail.name,
+        industry=detail.industry,
+        employees=detail.employees,
+        years=[
+            YearFiguresPublic(
+                year=y.year,
+                revenue=y.revenue,
+                gross_output=y.gross_output,
+                value_added=y.value_added,
+                above_designated_size=y.above_designated_size,
+            )
+            for y in detail.years
+        ],
+        certifications=[
+            CertificationPublic(kind=c.kind, year=c.year) for c in detail.certifications
+        ],
+        high_tech_certificates=[
+            HighTechCertificatePublic(number=h.number, valid_from=h.valid_from, valid_to=h.valid_to)
+            for h in detail.high_tech_certificates
+        ],
+        energy_months=list(detail.energy_months),
+        meters=[
+            MeterTotalPublic(
+                code=m.code,
+                name=m.name,
+                carrier=m.carrier,
+                unit=m.unit,
+                direction=m.direction,
+                parent=m.parent,
+                virtual=m.virtual,
+                total=m.total,
+                months_with_data=m.months_with_data,
+            )
+            for m in detail.meters
+        ],
+    )
+
+
+class StationInfoPublic(BaseModel):
+    """A monitoring station."""
+
+    code: str
+    name: str
+    kind: str = Field(description="Station kind, e.g. ambient_air, wastewater_outlet.")
+    mn: str = Field(description="HJ 212 station identifier (MN).")
+    enterprise: EnterpriseRefPublic | None = Field(
+        description="The owning enterprise (an outlet); null for a park-level station."
+    )
+    latitude: float | None = Field(description="[°]")
+    longitude: float | None = Field(description="[°]")
+    noise_zone_class: str | None = Field(description="GB 3096-2008 zone class (noise).")
+    water_body: str | None = Field(description="river or lake (surface water).")
+    water_target_class: str | None = Field(description="GB 3838-2002 target class.")
+    discharge_standard: str | None = Field(description="Discharge standard of an outlet.")
+
+
+class StationListPublic(BaseModel):
+    """The stations the caller may see: park-level ones and their own enterprises'."""
+
+    kind: str | None = Field(description="The station-kind filter applied, if any.")
+    stations: list[StationInfoPublic]
+
+
+class ParameterSeriesPublic(BaseModel):
+    """One parameter's values over the station's window."""
+
+    parameter: str = Field(description="HJ 212 parameter code, e.g. a34004.")
+    name: str | None = Field(description="Readable name (null if not tabled).")
+    unit: str | None = Field(description="Unit of the values; '-' if dimensionless.")
+    times: list[dt.datetime] = Field(description="ISO 8601 in the park's zone, oldest first.")
+    values: list[float | None] = Field(description="[unit]")
+    flags: list[str] = Field(description="HJ 212 data flags (N normal, ...).")
+
+
+class StationDetailPublic(BaseModel):
+    """A station, its newest value per parameter and the values of its last 48 hours."""
+
+    timezone: str = Field(description="Zone of every time below.")
+    station: StationInfoPublic
+    latest: list[LatestValuePublic]
+    window_start: dt.datetime | None = Field(
+        description="Start (exclusive) of the window: 48 h before window_end."
+    )
+    window_end: dt.datetime | None = Field(
+        description="End (inclusive) of the window: the station's newest value."
+    )
+    series: list[ParameterSeriesPublic]
+
+
+def _station_info_public(s: StationInfo) -> StationInfoPublic:
+    return StationInfoPublic(
+        code=s.code,
+        name=s.name,
+        kind=s.kind,
+        mn=s.mn,
+        enterprise=_ref(s.enterprise),
+        latitude=s.latitude,
+        longitude=s.longitude,
+        noise_zone_class=s.noise_zone_class,
+        water_body=s.water_body,
+        water_target_class=s.water_target_class,
+        discharge_standard=s.discharge_standard,
+    )
+
+
+def station_list_public(stations: tuple[StationInfo, ...], kind: str | None) -> StationListPublic:
+    """The public model of the result of :func:`greenpark.store.scoped.list_stations`."""
+    return StationListPublic(kind=kind, stations=[_station_info_public(s) for s in stations])
+
+
+def station_detail_public(
+    detail: StationDetail, parameters: Mapping[str, Parameter], timezone: str
+) -> StationDetailPublic:
+    """The public model of the result of :func:`greenpark.store.scoped.station_detail`; values
+    and series ordered as in the parameter table, names and units from it."""
+    order = {code: i for i, code in enumerate(parameters)}
+
+    def key(code: str) -> tuple[int, str]:
+        return (order.get(code, len(order)), code)
+
+    latest = _station_public(
+        StationLatest(
+            detail.station.code,
+            detail.station.name,
+            detail.station.kind,
+            detail.station.mn,
+            detail.latest,
+        ),
+        parameters,
+    ).latest
+    return StationDetailPublic(
+        timezone=timezone,
+        station=_station_info_public(detail.station),
+        latest=latest,
+        window_start=detail.window_start,
+        window_end=detail.window_end,
+        series=[
+            ParameterSeriesPublic(
+                parameter=s.parameter,
+                name=parameters[s.parameter].name if s.parameter in parameters else None,
+                unit=parameters[s.parameter].unit if s.parameter in parameters else None,
+                times=list(s.times),
+                values=list(s.values),
+                flags=list(s.flags),
+            )
+            for s in sorted(detail.series, key=lambda s: key(s.parameter))
+        ],
+    )
+
+
+class MeterInfoPublic(BaseModel):
+    """A meter."""
+
+    code: str
+    name: str
+    carrier: str = Field(description="Energy carrier code, e.g. electricity.")
+    unit: str = Field(description="Unit of the readings, e.g. kWh.")
+    direction: str = Field(description="consumption (energy used) or production (e.g. PV).")
+    interval_s: int = Field(description="Nominal reading interval [s].")
+    enterprise: EnterpriseRefPublic | None = Field(
+        description="The owning enterprise; null for a park-level meter."
+    )
+    parent: str | None = Field(description="Code of the parent meter of a sub-meter.")
+    virtual: bool = Field(description="Computed from other meters by a formula; no readings.")
+    formula: str | None = Field(
+        description="The formula of a virtual meter (null when it names meters you cannot see)."
+    )
+    first_start: dt.datetime | None = Field(description="Start of the first reading.")
+    last_end: dt.datetime | None = Field(description="End of the newest reading.")
+
+
+class ReadingPublic(BaseModel):
+    """The quantity a meter recorded over [start, end)."""
+
+    start: dt.datetime = Field(description="ISO 8601 in the park's zone.")
+    end: dt.datetime = Field(description="ISO 8601 in the park's zone.")
+    quantity: float | None = Field(description="[meter unit]")
+    quality: str = Field(description="ok, estimated, ...")
+
+
+class MeterReadingsPublic(BaseModel):
+    """A meter's readings starting in [start, end)."""
+
+    timezone: str = Field(description="Zone of every time below.")
+    meter: MeterInfoPublic
+    start: dt.datetime | None = Field(description="Range start (inclusive).")
+    end: dt.datetime | None = Field(description="Range end (exclusive).")
+    total: float = Field(description="Sum of the quantities [meter unit].")
+    readings: list[ReadingPublic]
+
+
+def meter_readings_public(readings: MeterReadings, timezone: str) -> MeterReadingsPublic:
+    """The public model of the result of :func:`greenpark.store.scoped.meter_readings`."""
+    m = readings.meter
+    return MeterReadingsPublic(
+        timezone=timezone,
+        meter=MeterInfoPublic(
+            code=m.code,
+            name=m.name,
+            carrier=m.carrier,
+            unit=m.unit,
+            direction=m.direction,
+            interval_s=m.interval_s,
+            enterprise=_ref(m.enterprise),
+            parent=m.parent,
+            virtual=m.virtual,
+            formula=m.formula,
+            first_start=m.first_start,
+            last_end=m.last_end,
+        ),
+        start=readings.start,
+        end=readings.end,
+        total=readings.total,
+        readings=[
+            ReadingPublic(start=r.start, end=r.end, quantity=r.quantity, quality=r.quality)
+            for r in readings.readings
+        ],
     )

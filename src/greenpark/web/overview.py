@@ -7,21 +7,28 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
+from greenpark.auth import Principal
 from greenpark.standards.parameters import parameter_table
 from greenpark.store.overview import park_overview
 from greenpark.web import labels
 from greenpark.web.deps import SettingsDep, StoreDep
 from greenpark.web.models import OverviewPublic, overview_public
+from greenpark.web.security import Permission, Reader, route
 from greenpark.web.templating import templates
 
 #: Colour of the enterprise-class chart's bars.
 ENTERPRISE_COLOUR = "#15803d"
 
 
-def read_overview(store: StoreDep, settings: SettingsDep) -> OverviewPublic:
-    """The overview of the store's first park, as the public model."""
+def read_overview(store: StoreDep, settings: SettingsDep, principal: Principal) -> OverviewPublic:
+    """The overview of the store's first park as ``principal`` may see it, as the public model.
+
+    The store filters by the principal's scope (``Principal.enterprise_ids``): a caller who
+    sees only some enterprises gets their energy and stations only, and park-level
+    enterprise counts with small groups suppressed.
+    """
     with store.read() as conn:
-        overview = park_overview(conn, settings.park_timezone)
+        overview = park_overview(conn, settings.park_timezone, principal.enterprise_ids)
     return overview_public(overview, parameter_table())
 
 
@@ -77,15 +84,17 @@ def chart_specs(overview: OverviewPublic) -> list[dict[str, Any]]:
     return specs
 
 
-def api_overview(store: StoreDep, settings: SettingsDep) -> OverviewPublic:
+def api_overview(store: StoreDep, settings: SettingsDep, principal: Reader) -> OverviewPublic:
     """The park overview: enterprises by class, energy by carrier over the last 12 months
     (top-level real meters only), and every station's latest value per parameter."""
-    return read_overview(store, settings)
+    return read_overview(store, settings, principal)
 
 
-def overview_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+def overview_page(
+    request: Request, store: StoreDep, settings: SettingsDep, principal: Reader
+) -> HTMLResponse:
     """The "Park overview" page; its data is ``/api/overview``."""
-    overview = read_overview(store, settings)
+    overview = read_overview(store, settings, principal)
     return templates.TemplateResponse(
         request,
         "overview.html",
@@ -98,18 +107,20 @@ def overview_page(request: Request, store: StoreDep, settings: SettingsDep) -> H
 
 
 def add_routes(app: FastAPI) -> None:
-    """Register the page ``/`` and its JSON twin ``/api/overview`` on ``app``."""
-    app.add_api_route(
+    """Register the page ``/`` and its JSON twin ``/api/overview`` on ``app`` (both READ)."""
+    route(
+        app,
         "/api/overview",
         api_overview,
-        methods=["GET"],
+        Permission.READ,
         response_model=OverviewPublic,
         tags=["overview"],
     )
-    app.add_api_route(
+    route(
+        app,
         "/",
         overview_page,
-        methods=["GET"],
+        Permission.READ,
         response_class=HTMLResponse,
         include_in_schema=False,
     )

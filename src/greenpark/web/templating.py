@@ -9,9 +9,11 @@ from typing import Final
 
 import jinja2
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from greenpark import __version__
-from greenpark.web import labels
+from greenpark.auth import Permission, Principal
+from greenpark.web import labels, security
 
 TEMPLATES_DIR: Final[Path] = Path(__file__).with_name("templates")
 STATIC_DIR: Final[Path] = Path(__file__).with_name("static")
@@ -58,6 +60,20 @@ def path_for(context: jinja2.runtime.Context, name: str, /, **params: str) -> st
     return root + str(request.app.url_path_for(name, **params))
 
 
+@jinja2.pass_context
+def csrf_field(context: jinja2.runtime.Context) -> Markup:
+    """The hidden form field carrying this page's CSRF token; every form that posts needs
+    it (``{{ csrf_field() }}``), see :mod:`greenpark.web.security`."""
+    token = security.csrf_token(context["request"])
+    return Markup('<input type="hidden" name="{}" value="{}">').format(security.CSRF_FIELD, token)
+
+
+@jinja2.pass_context
+def current_user(context: jinja2.runtime.Context) -> Principal | None:
+    """The logged-in principal of the page's request, or None (nav bar, forms)."""
+    return security.current_principal(context["request"])
+
+
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.filters["number"] = format_number
 templates.env.filters["time"] = format_time
@@ -66,3 +82,6 @@ templates.env.globals["path_for"] = path_for
 templates.env.globals["version"] = __version__
 templates.env.globals["label"] = labels.label
 templates.env.globals["labels"] = labels
+templates.env.globals["csrf_field"] = csrf_field
+templates.env.globals["current_user"] = current_user
+templates.env.globals["Permission"] = Permission
