@@ -45,9 +45,8 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_auth import add_user, login, make_app
+from web_auth import add_user, credit_code, login, make_app
 
-from greenpark.standards import credit_code_check_character
 from greenpark.store import Store
 from greenpark.store.registry import upsert
 from greenpark.store.schema import Meter, Station
@@ -57,12 +56,6 @@ TZ = "Asia/Shanghai"
 ZONE = ZoneInfo(TZ)
 #: Local months of the readings: k = 1 .. 14.
 MONTHS = [(2024, m) for m in range(1, 13)] + [(2025, 1), (2025, 2)]
-
-
-def credit_code(n: int) -> str:
-    """A valid GB 32100-2015 code for test enterprise ``n`` (Gui'an New Area, 520900)."""
-    first17 = f"91520900MA6H0{n:04d}"
-    return first17 + credit_code_check_character(first17)
 
 
 def _month_readings(meter_id: int, year: int, month: int, first: float, last: float) -> list:

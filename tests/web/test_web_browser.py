@@ -11,108 +11,48 @@ given the driver path, so selenium-manager never downloads anything. With
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
-from web_auth import PASSWORD, add_user, make_app
+from web_auth import PASSWORD, add_user, credit_code, make_app
 
 from greenpark.store import Store
+from greenpark.testing import (
+    CHARTS_DRAWN_JS,
+    chromium_missing,
+    free_port,
+    headless_chromium,
+    serve_in_thread,
+)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "overview.png"
 
-_missing = [p for p in (CHROMIUM, CHROMEDRIVER) if shutil.which(p) is None]
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        bool(_missing),
-        reason=f"{' and '.join(_missing)} not found: install Debian's chromium and "
-        "chromium-driver to run the browser tests",
-    ),
+    pytest.mark.skipif(chromium_missing() is not None, reason=chromium_missing() or ""),
 ]
 
 #: Enterprises by class and by industry, plus one chart per carrier of the fixture park
 #: (electricity, natural gas).
 EXPECTED_CHARTS = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+_CHARTS_DRAWN = CHARTS_DRAWN_JS
 
 
 @pytest.fixture
 def server_url(park_store: Store) -> Iterator[str]:
     """The fixture park served by uvicorn on a free localhost port, in a thread."""
-    port = _free_port()
     add_user(park_store, "admin", "admin")
-    config = uvicorn.Config(
-        make_app(park_store, host="127.0.0.1", port=port),
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="on",
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    port = free_port()
+    with serve_in_thread(make_app(park_store, host="127.0.0.1", port=port), port) as url:
+        yield url
 
 
 @pytest.fixture
 def browser() -> Iterator[object]:
     """Headless Chromium driven through Debian's chromedriver, with browser logging on."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="greenpark-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,2200",
-        f"--user-data-dir={profile}",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
+    with headless_chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-_CHARTS_DRAWN = """
-const canvases = Array.from(document.querySelectorAll('canvas'));
-if (typeof Chart === 'undefined') { return -1; }
-const drawn = canvases.filter((c) => Chart.getChart(c) !== undefined && c.width > 0);
-return drawn.length === canvases.length ? canvases.length : -1;
-"""
 
 
 def test_overview_draws_its_charts(server_url: str, browser: object) -> None:
@@ -150,8 +90,6 @@ def test_enterprise_user_sees_only_its_enterprise_then_logs_out(
     out, and be sent to the login page afterwards."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-
-    from conftest import credit_code
 
     own, others = credit_code(1), [credit_code(i) for i in range(2, 7)]
     add_user(park_store, "e1-manager", "enterprise", enterprises=(own,))

@@ -12,6 +12,7 @@ from httpx import Response
 from greenpark.auth import Principal, Role, create_user, start_session
 from greenpark.auth.roles import utcnow
 from greenpark.config import Settings
+from greenpark.standards import credit_code_check_character
 from greenpark.store import Store
 from greenpark.store import auth as auth_db
 from greenpark.web import create_app
@@ -23,6 +24,12 @@ TZ = "Asia/Shanghai"
 SECRET_KEY = "test-secret-key-0123456789abcdef-0123456789abcdef"
 #: The password of every test user (argon2id-hashed by ``create_user``).
 PASSWORD = "correct horse battery staple"
+
+
+def credit_code(n: int) -> str:
+    """A valid GB 32100-2015 code for test enterprise ``n`` (Gui'an New Area, 520900)."""
+    first17 = f"91520900MA6H0{n:04d}"
+    return first17 + credit_code_check_character(first17)
 
 
 def make_settings(store: Store, **overrides: object) -> Settings:
