@@ -20,7 +20,7 @@ import click
 
 from greenpark import __version__
 from greenpark.config import Settings
-from greenpark.errors import GreenparkError, RowsError
+from greenpark.errors import GreenparkError, InputError, RowsError
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -439,6 +439,165 @@ def migrate(ctx: click.Context) -> None:
     """Create or upgrade the database schema to the newest version."""
     store = _store(ctx)
     click.echo(f"Schema of {store.url} is up to date.")
+
+
+# Environmental assessments of a spreadsheet (docs/assess.md). Choices are repeated here so
+# that `greenpark --help` does not import pandas; tests check them against the library.
+AQI_REPORTS = ("hourly", "daily")
+AQI_STANDARDS = ("auto", "2012", "2026")
+WATER_BODIES = ("river", "lake")
+NOISE_ZONES = ("0", "1", "2", "3", "4a", "4b")
+
+
+class _FileError(click.ClickException):
+    """A whole input file refused (missing column, unreadable file): exit 2, nothing written."""
+
+    exit_code = 2
+
+
+def _assessment_options(func: Any) -> Any:
+    func = click.option(
+        "-o",
+        "--output",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Output file, .csv (UTF-8 with BOM) or .xlsx.",
+    )(func)
+    func = click.option(
+        "--rename",
+        "renames",
+        multiple=True,
+        metavar="OLD=NEW",
+        help="Read input column OLD as NEW (repeat; all applied at once).",
+    )(func)
+    func = click.option(
+        "--timezone",
+        "timezone_name",
+        default="Asia/Shanghai",
+        show_default=True,
+        help="IANA zone of times without an offset (and of local days and hours).",
+    )(func)
+    return click.argument(
+        "input_file",
+        metavar="INPUT",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    )(func)
+
+
+def _assess(input_file: Path, output: Path, renames: tuple[str, ...], run: Any) -> None:
+    """Read INPUT, run ``run(sheet, renames)``, write OUTPUT; list bad rows; exit 1 if any."""
+    from greenpark.environment import check_suffix, parse_renames, read_sheet, write_table
+
+    try:
+        check_suffix(output)
+        result = run(read_sheet(input_file), parse_renames(renames))
+        write_table(result.table, output)
+    except InputError as exc:
+        raise _FileError(f"{exc}\nNothing was written.") from None
+    for error in result.errors:
+        click.echo(str(error), err=True)
+    click.echo(result.summary(output))
+    if result.errors:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option(
+    "--report",
+    required=True,
+    type=click.Choice(AQI_REPORTS),
+    help="hourly: an AQI per input row; daily: per station and local day.",
+)
+@click.option(
+    "--standard",
+    default="auto",
+    show_default=True,
+    type=click.Choice(AQI_STANDARDS),
+    help="HJ 633 version; auto: 2012 before 2026-03-01 00:00 Beijing time, then 2026.",
+)
+@_assessment_options
+def aqi(
+    input_file: Path,
+    report: str,
+    standard: str,
+    timezone_name: str,
+    renames: tuple[str, ...],
+    output: Path,
+) -> None:
+    """Air quality index (HJ 633) of a CSV or Excel file.
+
+    Columns: time (end of the hour), station, pm2_5, pm10, so2, no2, o3 [μg/m³], co
+    [mg/m³], optional so2_24h; at least one pollutant. Bad rows are listed on stderr and
+    the rest is computed (exit 1); a missing column writes nothing (exit 2).
+    """
+    from greenpark.environment import assess_air
+
+    _assess(
+        input_file,
+        output,
+        renames,
+        lambda sheet, names: assess_air(
+            sheet, report=report, standard=standard, timezone_name=timezone_name, renames=names
+        ),
+    )
+
+
+@cli.command("water-class")
+@click.option(
+    "--body",
+    required=True,
+    type=click.Choice(WATER_BODIES),
+    help="River, or lake (lakes and reservoirs: own TP and TN limits).",
+)
+@_assessment_options
+def water_class(
+    input_file: Path, body: str, timezone_name: str, renames: tuple[str, ...], output: Path
+) -> None:
+    """Surface-water class (GB 3838-2002) of a CSV or Excel file.
+
+    Columns: section, optional time, ph, do, codmn, nh3_n, tp, optional tn [mg/L]. The
+    class uses pH, DO, CODMn, NH3-N and TP; bad rows are listed (exit 1), a missing
+    column writes nothing (exit 2).
+    """
+    from greenpark.environment import assess_water
+
+    _assess(
+        input_file,
+        output,
+        renames,
+        lambda sheet, names: assess_water(
+            sheet, body=body, timezone_name=timezone_name, renames=names
+        ),
+    )
+
+
+@cli.command()
+@click.option(
+    "--zone",
+    required=True,
+    type=click.Choice(NOISE_ZONES, case_sensitive=False),
+    help="GB 3096-2008 acoustic functional zone.",
+)
+@_assessment_options
+def noise(
+    input_file: Path, zone: str, timezone_name: str, renames: tuple[str, ...], output: Path
+) -> None:
+    """Day/night noise and GB 3096-2008 compliance of a file.
+
+    Columns: time (start of the hour), optional station, leq [dB(A)]. Writes Ld, Ln, Ldn,
+    limits and exceedances per station and day; bad rows are listed (exit 1), a missing
+    column writes nothing (exit 2).
+    """
+    from greenpark.environment import assess_noise
+
+    _assess(
+        input_file,
+        output,
+        renames,
+        lambda sheet, names: assess_noise(
+            sheet, zone=zone, timezone_name=timezone_name, renames=names
+        ),
+    )
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from greenpark.web import create_app, labels
 from greenpark.web.templating import STATIC_DIR, format_number
 
 #: Routes that need no JSON twin: the API documentation and static files.
-EXEMPT = ("/docs", "/redoc", "/openapi.json", "/static")
+EXEMPT = ("/docs", "/redoc", "/openapi.json", "/static", "/favicon.ico")
 #: JSON endpoints outside /api that are not pages.
 JSON_ONLY = {"/healthz"}
 #: Pages whose JSON twin is not ``/api`` + their path. A form post (``/logout``,

@@ -9,7 +9,7 @@ parameter table (:mod:`~greenpark.standards.parameters`). Their tables are the C
 """
 
 from greenpark.standards import air, noise, water
-from greenpark.standards.air import aqi_level, daily_aqi, hourly_aqi, iaqi
+from greenpark.standards.air import annual_assessment, aqi_level, daily_aqi, hourly_aqi, iaqi
 from greenpark.standards.credit_code import (
     CreditCodeError,
     credit_code_check_character,
@@ -27,6 +27,7 @@ from greenpark.standards.water import gb18918_compliance, overall_class, removal
 __all__ = [
     "CreditCodeError",
     "air",
+    "annual_assessment",
     "aqi_level",
     "credit_code_check_character",
     "daily_aqi",

@@ -7,6 +7,7 @@ limits are data in ``standards/tables/`` (``aqi_breakpoints.csv``, ``aqi_categor
 Pollutant codes are :data:`POLLUTANTS`; concentrations are in [μg/m³] except CO in [mg/m³].
 Standard versions are :data:`STANDARDS`; data stamped before :data:`SWITCH_TIME`
 (2026-03-01 00:00 Beijing time) use the 2012 tables, from then the 2026 tables.
+The annual assessment of HJ 663-2013 (:func:`annual_assessment`) lives in ``_air_annual``.
 
 References
 ----------
@@ -20,6 +21,7 @@ References
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -28,6 +30,45 @@ import pandas as pd
 
 from greenpark.errors import InputError
 from greenpark.standards import _air_tables
+from greenpark.standards._air_annual import (
+    ANNUAL_STATISTICS,
+    MIN_DAYS_IN_FEBRUARY,
+    MIN_DAYS_PER_MONTH,
+    MIN_DAYS_PER_YEAR,
+    AnnualAssessment,
+    annual_assessment,
+    hj663_percentile,
+)
+
+__all__ = [
+    "ANNUAL_STATISTICS",
+    "DAILY_PERIODS",
+    "HOURLY_PERIODS",
+    "HOUR_LABELS",
+    "MIN_DAYS_IN_FEBRUARY",
+    "MIN_DAYS_PER_MONTH",
+    "MIN_DAYS_PER_YEAR",
+    "MIN_HOURS_PER_8H",
+    "MIN_HOURS_PER_DAY",
+    "MIN_WINDOWS_PER_DAY",
+    "OVER_800_RULES",
+    "PERIODS",
+    "POLLUTANTS",
+    "POLLUTANT_NAMES_ZH",
+    "STANDARDS",
+    "STATION",
+    "SWITCH_TIME",
+    "AnnualAssessment",
+    "annual_assessment",
+    "aqi_categories",
+    "aqi_level",
+    "daily_aqi",
+    "daily_statistics",
+    "gb3095_limit",
+    "hj663_percentile",
+    "hourly_aqi",
+    "iaqi",
+]
 
 #: Pollutant codes, in the order used for bit masks and output columns.
 POLLUTANTS: Final[tuple[str, ...]] = ("pm2_5", "pm10", "so2", "no2", "co", "o3")
@@ -123,35 +164,80 @@ def _round_half_even(conc: np.ndarray, pollutant: str) -> np.ndarray:
     return np.round(conc, 1 if pollutant == "co" else 0)
 
 
+class _Scratch:
+    """Work buffers reused across the pollutant columns of one call (no per-column mmap)."""
+
+    __slots__ = ("flag", "index", "seg", "tmp")
+
+    def __init__(self, n: int) -> None:
+        self.seg = np.empty(n, dtype=np.int8)
+        self.index = np.empty(n, dtype=np.intp)
+        self.tmp = np.empty(n)
+        self.flag = np.empty(n, dtype=bool)
+
+
 def _iaqi_core(
-    conc: np.ndarray, standard: str, pollutant: str, period: str, over_800: str, rounded: bool
+    conc: np.ndarray,
+    standard: str,
+    pollutant: str,
+    period: str,
+    over_800: str,
+    rounded: bool,
+    out: np.ndarray | None = None,
+    scratch: _Scratch | None = None,
 ) -> np.ndarray:
-    """Vectorised IAQI for one pollutant column: searchsorted + linear interpolation + ceil."""
+    """Vectorised IAQI for one pollutant column: segment index + linear interpolation + ceil.
+
+    Writes into ``out`` when given (a preallocated row of the caller's IAQI block) and uses
+    ``scratch`` buffers of the same length, so that a row-wise call allocates little.
+    """
     table_period = "24h" if pollutant in ("pm2_5", "pm10") else period
-    bp, level = _air_tables.breakpoints()[(standard, pollutant, table_period)]
+    bp, slope, intercept = _segments(standard, pollutant, table_period)
     if rounded:
         conc = _round_half_even(conc, pollutant)
-    slope = np.diff(level) / np.diff(bp)
-    intercept = level[:-1] - slope * bp[:-1] - _CEIL_EPS
-    # Segment index = number of inner breakpoints <= conc (a searchsorted on a short,
-    # sorted table; summing comparisons is faster for 5-6 inner breakpoints). NaN -> 0.
-    seg = np.zeros(conc.shape, dtype=np.intp)
+    n = conc.size
+    if out is None:
+        out = np.empty(n)
+    if scratch is None:
+        scratch = _Scratch(n)
+    seg, index, tmp, flag = scratch.seg, scratch.index, scratch.tmp, scratch.flag
+    # Segment index = number of inner breakpoints <= conc, counted in int8 with in-place
+    # comparisons (faster than searchsorted on 5-6 breakpoints). NaN compares False -> 0.
+    seg.fill(0)
+    int_flag = flag.view(np.int8)
     for inner in bp[1:-1]:
-        seg += conc >= inner
-    out = np.take(slope, seg)
+        np.greater_equal(conc, inner, out=flag)
+        seg += int_flag
+    np.copyto(index, seg)  # take() would otherwise allocate an intp copy per call
+    np.take(slope, index, out=out)
     out *= conc
-    out += np.take(intercept, seg)
+    np.take(intercept, index, out=tmp)
+    out += tmp
     np.ceil(out, out=out)
     top = bp[-1]
-    if level[-1] == 500.0:
+    level_top = _air_tables.breakpoints()[(standard, pollutant, table_period)][1][-1]
+    if level_top == 500.0:
         above = 500.0
     elif over_800 == "standard" and standard == "2026":
         above = _OVER_800_2026[(pollutant, table_period)]
     else:
         above = np.nan
-    np.putmask(out, conc > top, above)
-    np.putmask(out, conc < 0, np.nan)
+    np.greater(conc, top, out=flag)
+    if flag.any():
+        np.putmask(out, flag, above)
+    np.less(conc, 0.0, out=flag)
+    if flag.any():
+        np.putmask(out, flag, np.nan)
     return out
+
+
+@functools.cache
+def _segments(standard: str, pollutant: str, period: str) -> tuple[np.ndarray, ...]:
+    """Breakpoints, and slope and intercept (less the ceil guard) of each table segment."""
+    bp, level = _air_tables.breakpoints()[(standard, pollutant, period)]
+    slope = np.diff(level) / np.diff(bp)
+    intercept = level[:-1] - slope * bp[:-1] - _CEIL_EPS
+    return bp, slope, intercept
 
 
 def iaqi(
@@ -361,7 +447,8 @@ def _versions(n: int, standard: str, times: Any) -> np.ndarray:
         raise InputError("timestamps must be timezone-aware (e.g. tz_localize('Asia/Shanghai'))")
     if len(index) != n:
         raise InputError(f"time has {len(index)} values for {n} rows")
-    return np.asarray(index >= SWITCH_TIME)
+    # Compare UTC integers: no per-row datetime objects, and NaT (int64 min) -> 2012.
+    return index.as_unit("ns").asi8 >= SWITCH_TIME.as_unit("ns").value
 
 
 def _columns(data: Any, extra: tuple[str, ...] = ()) -> tuple[dict[str, np.ndarray], int, Any]:
@@ -397,63 +484,102 @@ def _sub_indices(
     over_800: str,
     round_concentration: bool | None,
 ) -> dict[str, np.ndarray]:
-    """IAQI per pollutant, each row on its own table version."""
+    """IAQI per pollutant, each row on its own table version.
+
+    The results are the rows of one preallocated ``(k, n)`` float block (pandas' own block
+    layout), in :data:`POLLUTANTS` order; scratch buffers are shared by the columns.
+    """
     n = is2026.size
-    n2026 = int(is2026.sum())
+    n2026 = int(np.count_nonzero(is2026))
+    present = [p for p in POLLUTANTS if p in arrays]
+    block = np.empty((len(present), n))
+    scratch = _Scratch(n) if n2026 in (0, n) else None
     out: dict[str, np.ndarray] = {}
-    for p in POLLUTANTS:
-        if p not in arrays:
-            continue
+    for row, p in zip(block, present, strict=True):
         conc = arrays[p]
-        parts = []
-        if n2026 < n:
-            parts.append(("2012", None if n2026 == 0 else ~is2026))
-        if n2026 > 0:
-            parts.append(("2026", None if n2026 == n else is2026))
-        result = np.empty(n) if len(parts) > 1 else None
-        for std, mask in parts:
+        if n2026 in (0, n):  # one version for every row: no masking, no scatter
+            std = "2026" if n2026 else "2012"
             rounded = std == "2026" if round_concentration is None else round_concentration
-            sub = conc if mask is None else conc[mask]
-            values = _iaqi_core(sub, std, p, periods[p], over_800, rounded)
-            if result is None:
-                result = values
-            else:
-                result[mask] = values
-        assert result is not None
-        out[p] = result
+            _iaqi_core(conc, std, p, periods[p], over_800, rounded, out=row, scratch=scratch)
+        else:
+            for std, mask in (("2012", ~is2026), ("2026", is2026)):
+                rounded = std == "2026" if round_concentration is None else round_concentration
+                row[mask] = _iaqi_core(conc[mask], std, p, periods[p], over_800, rounded)
+        out[p] = row
     return out
+
+
+@functools.cache
+def _dtypes() -> tuple[pd.CategoricalDtype, pd.CategoricalDtype, pd.CategoricalDtype]:
+    """Categorical dtypes of category, pollutant combinations and standard (built once)."""
+    names = [c["category_zh"] for c in _air_tables.categories()]
+    return (
+        pd.CategoricalDtype(names),
+        pd.CategoricalDtype(_COMBOS),
+        pd.CategoricalDtype(list(STANDARDS)),
+    )
+
+
+def _masks(sub: dict[str, np.ndarray], test: Any, flag: np.ndarray) -> np.ndarray:
+    """int8 bit mask over :data:`POLLUTANTS` (bit k = POLLUTANTS[k]) of rows where ``test``."""
+    mask = np.zeros(flag.size, dtype=np.int8)
+    int_flag = flag.view(np.int8)
+    for k, p in enumerate(POLLUTANTS):
+        if p in sub:
+            test(sub[p], out=flag)
+            if k:
+                np.left_shift(int_flag, k, out=int_flag)
+            mask |= int_flag
+    return mask
 
 
 def _summarise(
     sub: dict[str, np.ndarray], index: Any, undetermined: np.ndarray | None, is2026: np.ndarray
 ) -> pd.DataFrame:
-    """AQI, level, category, primary and exceeding pollutants from the sub-indices."""
+    """AQI, level, category, primary and exceeding pollutants from the sub-indices.
+
+    Category codes, primary and exceeding pollutants are small integers (levels counted by
+    comparisons; pollutant sets as int8 bit masks) turned into categoricals whose 63
+    combination labels are built once, at import.
+    """
     present = [p for p in POLLUTANTS if p in sub]
     aqi = sub[present[0]].copy()
     for p in present[1:]:
         np.fmax(aqi, sub[p], out=aqi)
     if undetermined is not None:
         aqi[undetermined] = np.nan
-    primary = np.zeros(aqi.size, dtype=np.int16)
-    exceeding = np.zeros(aqi.size, dtype=np.int16)
-    for k, p in enumerate(POLLUTANTS):
-        if p in sub:
-            primary |= (sub[p] == aqi).astype(np.int16) << k
-            exceeding |= (sub[p] > 100).astype(np.int16) << k
-    primary[~(aqi > 50)] = 0
-    exceeding[np.isnan(aqi)] = 0
-    level = np.searchsorted(_LEVEL_BOUNDS, aqi, side="left").astype(np.int8) + np.int8(1)
+    n = aqi.size
+    flag = np.empty(n, dtype=bool)
     nan = np.isnan(aqi)
-    level_codes = (level - 1).astype(np.int8)
-    level_codes[nan] = -1
-    names = [c["category_zh"] for c in _air_tables.categories()]
+    primary = _masks(sub, lambda v, out: np.equal(v, aqi, out=out), flag)
+    np.greater(aqi, 50.0, out=flag)
+    np.logical_not(flag, out=flag)
+    primary[flag] = 0
+    primary -= 1  # categorical code: mask - 1, -1 = none
+    exceeding = _masks(sub, lambda v, out: np.greater(v, 100.0, out=out), flag)
+    exceeding[nan] = 0
+    exceeding -= 1
+    codes = np.zeros(n, dtype=np.int8)  # level - 1: count of level bounds below the AQI
+    int_flag = flag.view(np.int8)
+    for bound in _LEVEL_BOUNDS:
+        np.greater(aqi, bound, out=flag)
+        codes += int_flag
+    level = codes + np.int8(1)
+    codes[nan] = -1
+    category_dtype, combo_dtype, standard_dtype = _dtypes()
     columns: dict[str, Any] = {f"iaqi_{p}": sub[p] for p in present}
     columns["aqi"] = aqi
     columns["level"] = pd.arrays.IntegerArray(level, nan)
-    columns["category"] = pd.Categorical.from_codes(level_codes, categories=names)
-    columns["primary_pollutant"] = pd.Categorical.from_codes(primary - 1, categories=_COMBOS)
-    columns["exceeding_pollutants"] = pd.Categorical.from_codes(exceeding - 1, categories=_COMBOS)
-    columns["standard"] = pd.Categorical.from_codes(is2026.astype(np.int8), categories=STANDARDS)
+    columns["category"] = pd.Categorical.from_codes(codes, dtype=category_dtype, validate=False)
+    columns["primary_pollutant"] = pd.Categorical.from_codes(
+        primary, dtype=combo_dtype, validate=False
+    )
+    columns["exceeding_pollutants"] = pd.Categorical.from_codes(
+        exceeding, dtype=combo_dtype, validate=False
+    )
+    columns["standard"] = pd.Categorical.from_codes(
+        is2026.astype(np.int8), dtype=standard_dtype, validate=False
+    )
     # copy=False: one block per column, no consolidation copy of 10^7-row arrays.
     return pd.DataFrame(columns, index=index, copy=False)
 
@@ -574,6 +700,32 @@ def _valid_mean(values: np.ndarray, axis: int, minimum: int) -> tuple[np.ndarray
     return mean, count
 
 
+#: Name of the station column or index level that :func:`daily_statistics` and
+#: :func:`daily_aqi` group by.
+STATION: Final[str] = "station"
+
+
+def _per_station(hourly: Any, func: Any, **kwargs: Any) -> pd.DataFrame | None:
+    """``func`` applied to each station of ``hourly`` (column or index level ``station``).
+
+    Returns None when ``hourly`` has no station column or level (one station). The result
+    is indexed by ``(station, date)``, stations in sorted order.
+    """
+    if not isinstance(hourly, pd.DataFrame):
+        return None
+    if STATION in hourly.columns:
+        groups = hourly.groupby(STATION, sort=True, observed=True)
+        parts = {key: func(group.drop(columns=STATION), **kwargs) for key, group in groups}
+    elif isinstance(hourly.index, pd.MultiIndex) and STATION in hourly.index.names:
+        groups = hourly.groupby(level=STATION, sort=True, observed=True)
+        parts = {key: func(group.droplevel(STATION), **kwargs) for key, group in groups}
+    else:
+        return None
+    if not parts:
+        raise InputError("hourly is empty")
+    return pd.concat(parts, names=[STATION, "date"])
+
+
 def daily_statistics(
     hourly: pd.DataFrame, *, tz: str = "Asia/Shanghai", hour_label: str = "end"
 ) -> pd.DataFrame:
@@ -582,9 +734,10 @@ def daily_statistics(
     Parameters
     ----------
     hourly : pandas.DataFrame
-        1-h means of one station in columns named by :data:`POLLUTANTS` [μg/m³; CO mg/m³],
-        indexed by timezone-aware timestamps on whole hours. Missing hours may be absent
-        or NaN.
+        1-h means in columns named by :data:`POLLUTANTS` [μg/m³; CO mg/m³], indexed by
+        timezone-aware timestamps on whole hours. Missing hours may be absent or NaN.
+        Several stations: a ``station`` column, or a ``(station, time)`` MultiIndex with a
+        level named ``station``; each station is computed on its own.
     tz : str, default "Asia/Shanghai"
         IANA zone of the natural day.
     hour_label : {"end", "start"}, default "end"
@@ -593,7 +746,8 @@ def daily_statistics(
     Returns
     -------
     pandas.DataFrame
-        One row per local day (tz-aware midnight index): ``<pollutant>`` 24-h mean for
+        One row per local day (tz-aware midnight index ``date``; with stations a
+        ``(station, date)`` MultiIndex): ``<pollutant>`` 24-h mean for
         PM2.5, PM10, SO2, NO2, CO (NaN with fewer than 20 valid hours); ``o3_8h`` daily
         maximum 8-h moving mean (windows starting 00:00-16:00, each valid with >= 6 hours,
         the maximum valid with >= 14 valid windows); ``o3_1h`` daily maximum 1-h O3;
@@ -609,6 +763,9 @@ def daily_statistics(
     .. [1] GB 3095-2012, table 4 (data validity); HJ 663-2013, clause 4.
     """
     _check_choice(hour_label, HOUR_LABELS, "hour_label")
+    grouped = _per_station(hourly, daily_statistics, tz=tz, hour_label=hour_label)
+    if grouped is not None:
+        return grouped
     if not isinstance(hourly.index, pd.DatetimeIndex):
         raise InputError("hourly must be indexed by a DatetimeIndex")
     day, hour = _day_grid(hourly.index, tz, hour_label)
@@ -658,12 +815,13 @@ def daily_aqi(
     over_800: str = "standard",
     round_concentration: bool | None = None,
 ) -> pd.DataFrame:
-    """Daily report AQI of one station from its hourly concentrations.
+    """Daily report AQI of one or several stations from their hourly concentrations.
 
     Parameters
     ----------
     hourly : pandas.DataFrame
-        As for :func:`daily_statistics`.
+        As for :func:`daily_statistics`: one station, or several by a ``station`` column or
+        index level (grouped; each station's result equals a call with its rows alone).
     tz, hour_label
         As for :func:`daily_statistics`.
     standard : {"auto", "2012", "2026"}, default "auto"
@@ -678,7 +836,8 @@ def daily_aqi(
     pandas.DataFrame
         The columns of :func:`daily_statistics`, then ``iaqi_<pollutant>``, ``aqi``,
         ``level``, ``category``, ``primary_pollutant``, ``exceeding_pollutants`` and
-        ``standard`` as in :func:`hourly_aqi`.
+        ``standard`` as in :func:`hourly_aqi`. Indexed by ``date``, or by
+        ``(station, date)`` when ``hourly`` has stations.
 
     Notes
     -----
@@ -693,6 +852,17 @@ def daily_aqi(
     .. [2] GB 3095-2012, table 4; HJ 663-2013.
     """
     _check_choice(over_800, OVER_800_RULES, "over_800")
+    grouped = _per_station(
+        hourly,
+        daily_aqi,
+        tz=tz,
+        hour_label=hour_label,
+        standard=standard,
+        over_800=over_800,
+        round_concentration=round_concentration,
+    )
+    if grouped is not None:
+        return grouped
     stats = daily_statistics(hourly, tz=tz, hour_label=hour_label)
     is2026 = _versions(len(stats), standard, stats.index)
     arrays = {p: stats[p if p != "o3" else "o3_8h"].to_numpy() for p in POLLUTANTS if p in stats}

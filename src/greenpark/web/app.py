@@ -17,6 +17,7 @@ from greenpark.config import Settings
 from greenpark.errors import GreenparkError, InputError
 from greenpark.store import Store
 from greenpark.web import admin, enterprises, health, meters, overview, session, stations
+from greenpark.web.environment import add_routes as add_environment_routes
 from greenpark.web.security import CsrfCookieMiddleware
 from greenpark.web.templating import STATIC_DIR, templates
 
@@ -139,6 +140,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     overview.add_routes(app)
     enterprises.add_routes(app)
     stations.add_routes(app)
+    add_environment_routes(app)
     meters.add_routes(app)
     health.add_routes(app)
     session.add_routes(app)

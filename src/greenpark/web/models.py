@@ -10,8 +10,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, Field
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 
+from greenpark.environment.view import ASSUMED_COMMISSIONED, VALID_FLAGS, EnvironmentReport
+from greenpark.standards.air import aqi_categories
 from greenpark.standards.parameters import Parameter
 from greenpark.store.overview import EnterpriseRef, ParkOverview, StationLatest
 from greenpark.store.scoped import (
@@ -556,4 +559,177 @@ def meter_readings_public(readings: MeterReadings, timezone: str) -> MeterReadin
             ReadingPublic(start=r.start, end=r.end, quantity=r.quantity, quality=r.quality)
             for r in readings.readings
         ],
+    )
+
+
+# --- environment (``/api/environment``) ---------------------------------------------------
+
+
+class AqiCategoryPublic(BaseModel):
+    """An AQI level of HJ 633 table 2 with its colour."""
+
+    level: int = Field(description="AQI level 1-6.")
+    aqi_min: int = Field(description="Lowest AQI of the level [-].")
+    aqi_max: int | None = Field(description="Highest AQI of the level [-]; null for level 6.")
+    category_en: str
+    category_zh: str
+    colour: str = Field(description="Display colour of the level (hex RGB, HJ 633 table 2).")
+
+
+class AqiValuePublic(BaseModel):
+    """An hourly or daily AQI (HJ 633) with its level and primary pollutant(s)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    aqi: float | None = Field(description="AQI [-]; null when no pollutant was valid.")
+    level: int | None = Field(description="AQI level 1-6.")
+    primary_pollutant: str | None = Field(
+        description="Primary pollutant(s) (pm2_5, pm10, so2, no2, co, o3), comma-joined; "
+        "null when AQI <= 50."
+    )
+    date: dt.date | None = Field(None, description="Local day of a daily AQI.")
+    time: dt.datetime | None = Field(
+        None, description="Start of the hour of an hourly AQI (park's zone)."
+    )
+
+
+class AirStationPublic(BaseModel):
+    """An ambient-air station: hourly and daily AQI, a 30-day calendar, good-day ratio."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    hourly: AqiValuePublic | None = Field(description="Newest valid hourly AQI of `today`.")
+    daily: AqiValuePublic = Field(description="Daily AQI of the newest complete day (`day`).")
+    calendar: list[AqiValuePublic] = Field(description="Daily AQI of the 30 days ending `day`.")
+    year: int = Field(description="Year of the good-day ratio (1 January to `day`).")
+    good_days: int = Field(description="Days with daily AQI <= 100 [d].")
+    valid_days: int = Field(description="Days with a valid daily AQI [d].")
+    good_ratio: float | None = Field(description="good_days / valid_days [-].")
+
+
+class WaterSectionPublic(BaseModel):
+    """A surface-water section's class on `day` by GB 3838-2002 (single-factor rule)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    water_body: str = Field(description="river or lake (picks the TP limits).")
+    date: dt.date
+    means: dict[str, float | None] = Field(
+        description="Daily means of valid values by indicator [mg/L; pH -]."
+    )
+    water_class: int | None = Field(description="Class 1-6 (6 = inferior V, 劣Ⅴ).")
+    class_name: str | None = Field(description="Ⅰ … Ⅴ, 劣Ⅴ.")
+    deciding: str | None = Field(description="Indicator(s) at the worst class.")
+    target_class: int | None = Field(description="The section's target class 1-5.")
+    target_name: str | None
+    meets_target: bool | None = Field(description="water_class <= target_class.")
+
+
+class OutletIndicatorPublic(BaseModel):
+    """One indicator of an outlet on `day` against its GB 18918-2002 limit."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    indicator: str
+    value: float | None = Field(description="Daily mean [mg/L; pH -].")
+    limit_min: float | None = Field(description="Lower limit (pH only) [-].")
+    limit_max: float | None = Field(description="Upper limit [mg/L; pH -].")
+    exceeds: bool | None = Field(description="null: no value or no limit.")
+
+
+class OutletPublic(BaseModel):
+    """A sewage plant's outlet against GB 18918-2002 (plant assumed built from 2006-01-01)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    enterprise: EnterpriseRefPublic | None
+    standard: str | None = Field(description="The station's discharge standard as registered.")
+    discharge_class: str | None = Field(description="GB 18918-2002 class (1A, 1B, 2, 3).")
+    date: dt.date
+    water_temp: float | None = Field(description="Daily mean water temperature [°C].")
+    indicators: list[OutletIndicatorPublic]
+    compliant: bool | None = Field(description="No indicator exceeds on `date`.")
+    window_days: int = Field(description="Days of the exceedance window ending `date` [d].")
+    assessed_days: int = Field(description="Days of the window with a judged indicator [d].")
+    exceeding_days: int = Field(description="Days of the window with an exceedance [d].")
+    exceeding_dates: list[dt.date]
+
+
+class NoiseStationPublic(BaseModel):
+    """A noise station's Ld and Ln against its GB 3096-2008 zone limits."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    zone: str | None = Field(description="GB 3096-2008 functional zone class.")
+    date: dt.date = Field(description="The day; its night runs to 06:00 the next day.")
+    ld: float | None = Field(description="Day level Ld, 06:00-22:00 [dB(A)].")
+    ln: float | None = Field(description="Night level Ln, 22:00-06:00 [dB(A)].")
+    n_day: int = Field(description="Valid hours averaged into Ld.")
+    n_night: int = Field(description="Valid hours averaged into Ln.")
+    day_limit: float | None = Field(description="[dB(A)]")
+    night_limit: float | None = Field(description="[dB(A)]")
+    day_margin: float | None = Field(description="Ld - day_limit [dB]; positive exceeds.")
+    night_margin: float | None = Field(description="Ln - night_limit [dB]; positive exceeds.")
+    day_exceeds: bool | None
+    night_exceeds: bool | None
+
+
+class EnvironmentPublic(BaseModel):
+    """Air, surface water, sewage outlets and noise, as of the newest data in the store."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    timezone: str = Field(description="IANA zone of the dates and times.")
+    as_of: dt.datetime | None = Field(description="Start of the newest hour with data.")
+    today: dt.date | None = Field(description="Local date of as_of.")
+    day: dt.date | None = Field(description="Newest complete local day.")
+    noise_day: dt.date | None = Field(description="Newest local day whose night has ended.")
+    valid_flags: list[str] = Field(description="HJ 212 data flags of the values counted.")
+    assumed_commissioned: dt.date = Field(
+        description="Assumed construction date of the sewage plants (GB 18918 TP limits)."
+    )
+    aqi_categories: list[AqiCategoryPublic]
+    air: list[AirStationPublic]
+    water: list[WaterSectionPublic]
+    outlets: list[OutletPublic]
+    noise: list[NoiseStationPublic]
+
+
+def environment_public(report: EnvironmentReport) -> EnvironmentPublic:
+    """The public model of :func:`greenpark.environment.view.environment_report`."""
+    categories = aqi_categories()
+    return EnvironmentPublic.model_validate(
+        {
+            "timezone": report.timezone,
+            "as_of": report.as_of,
+            "today": report.today,
+            "day": report.day,
+            "noise_day": report.noise_day,
+            "valid_flags": sorted(VALID_FLAGS),
+            "assumed_commissioned": ASSUMED_COMMISSIONED,
+            "aqi_categories": [
+                AqiCategoryPublic(
+                    level=int(level),
+                    aqi_min=int(row["aqi_min"]),
+                    aqi_max=None if row["aqi_max"] is pd.NA else int(row["aqi_max"]),
+                    category_en=str(row["category_en"]),
+                    category_zh=str(row["category_zh"]),
+                    colour=str(row["hex"]),
+                )
+                for level, row in categories.iterrows()
+            ],
+            "air": list(report.air),
+            "water": list(report.water),
+            "outlets": list(report.outlets),
+            "noise": list(report.noise),
+        },
+        from_attributes=True,
     )
