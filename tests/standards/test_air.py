@@ -1,6 +1,6 @@
 """``greenpark.standards.air``: test vectors of standards.md §9.1-9.2, tables, shapes, names.
 
-standards.md is ``/work/shared/reference/standards.md`` (research note; its §9 vectors are
+standards.md is ``../shared/reference/standards.md`` (research note; its §9 vectors are
 computed from HJ 633-2012 / HJ 633-2026 table 1, † marks ones from public test suites).
 """
 

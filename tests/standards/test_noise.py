@@ -1,6 +1,6 @@
 """``greenpark.standards.noise``: energy mean, Ld/Ln windows, Ldn and zone compliance.
 
-Reference values: the noise test vectors of ``/work/shared/reference/standards.md`` §9.5
+Reference values: the noise test vectors of ``../shared/reference/standards.md`` §9.5
 (computed from GB 3096-2008 Table 1, GB 12348-2008 clauses 4.1.2/4.1.3 and the §5.3
 formulas), and values worked out by hand in the test that uses them.
 """

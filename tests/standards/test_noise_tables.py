@@ -1,5 +1,5 @@
 """``standards/tables/gb3096_limits.csv`` and ``gb12348_limits.csv`` pinned against the
-printed values quoted in the reference note ``/work/shared/reference/standards.md``:
+printed values quoted in the reference note ``../shared/reference/standards.md``:
 §5.1 (GB 3096-2008 Table 1, [V2]; clause 5.4 sudden noise 15 dB(A), [S1]) and §5.2
 (GB 12348-2008 Table 1, [U] for the numbers; clauses 4.1.2, 4.1.3, 4.1.5, [S1])."""
 
