@@ -5,14 +5,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from greenpark.errors import InputError
+
+if TYPE_CHECKING:
+    from greenpark.ingest.server import IngestConfig
 
 DEFAULT_DATABASE_URL = "sqlite:///greenpark.db"
 
@@ -53,6 +58,53 @@ class Settings(BaseSettings):
     https: bool = Field(
         False, description="Served over HTTPS (behind a proxy): session cookies get Secure."
     )
+
+    ingest_enabled: bool = Field(
+        True, description="Start the HJ 212 server with `greenpark serve` and `greenpark demo`."
+    )
+    ingest_host: str = Field(
+        "127.0.0.1",
+        description="Address the HJ 212 server binds to (0.0.0.0 to take stations from "
+        "the network).",
+    )
+    ingest_port: int = Field(9212, description="TCP port of the HJ 212 server.")
+    ingest_auto_register: bool = Field(
+        False,
+        description="Register an unknown MN as a new station (ST 21/22/23/32) instead of "
+        "quarantining its packets.",
+    )
+    ingest_idle_timeout_s: float = Field(
+        600.0, description="Close an HJ 212 connection silent for this long [s]."
+    )
+    ingest_max_segment: int = Field(
+        9999, description="Longest HJ 212 data segment accepted [bytes] (the standard: 1024)."
+    )
+    ingest_error_budget: int = Field(
+        50, description="Refused frames an HJ 212 connection may send before it is closed."
+    )
+    ingest_max_connections: int = Field(
+        5000, description="Most HJ 212 connections open at once; more are closed at once."
+    )
+    ingest_key_overlap_hours: float = Field(
+        168.0,
+        description="How long an SM4 key stays valid after CN=1014 replaced it [h] "
+        "(until the station uses the new key).",
+    )
+
+    def ingest_config(self) -> IngestConfig:
+        """The HJ 212 server's configuration from these settings."""
+        from greenpark.ingest.server import IngestConfig
+
+        return IngestConfig(
+            host=self.ingest_host,
+            port=self.ingest_port,
+            auto_register=self.ingest_auto_register,
+            idle_timeout=self.ingest_idle_timeout_s,
+            max_segment=self.ingest_max_segment,
+            error_budget=self.ingest_error_budget,
+            max_connections=self.ingest_max_connections,
+            key_overlap=dt.timedelta(hours=self.ingest_key_overlap_hours),
+        )
 
     def load_secret_key(self) -> str:
         """The secret key from ``secret_key`` or ``secret_key_file``.

@@ -19,11 +19,14 @@ the field, so it is returned, not raised.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from greenpark.hj212.crc import CRC_METHODS, CrcMethod, crc_hj212, format_crc
+from greenpark.hj212.crypto import BLOCK, format_brace_hex, parse_brace_hex, sm4_ecb
+from greenpark.hj212.link import Link, Sm4Wire
 
 __all__ = [
     "MAX_SEGMENT",
@@ -44,6 +47,7 @@ STANDARD_MAX_SEGMENT = 1024
 _HEAD = b"##"
 _CRLF = b"\r\n"
 _HEX = frozenset(b"0123456789abcdefABCDEF")
+_MN = re.compile(rb"(?:^|;)\s*MN=([^;]*)")
 
 
 class FrameErrorReason(StrEnum):
@@ -61,6 +65,8 @@ class FrameErrorReason(StrEnum):
     """Segment is not UTF-8 (HJ 212-2017 6.3: ASCII, Chinese in UTF-8)."""
     TOO_LONG = "too_long"
     """Declared or buffered length above the decoder's ``max_segment``."""
+    BAD_CIPHER = "bad_cipher"
+    """The station encrypts (SM4) but the CP area is not in its ciphertext form."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +85,9 @@ class Frame:
         The whole frame including ``##`` and ``CR LF``.
     length_in_chars : bool
         True when the length field counted characters, not bytes (leniency option).
+    key_index : int or None
+        Which of the station's SM4 keys decrypted the CP area (0 = current), None when
+        the frame came in plaintext.
     """
 
     data: str
@@ -86,6 +95,7 @@ class Frame:
     crc_method: CrcMethod
     raw: bytes
     length_in_chars: bool = False
+    key_index: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +125,16 @@ class Decoder:
         (caoyiliang/HJ212 does this for Chinese log text; hj212.md §2).
     max_segment : int, default 9999
         Longest segment accepted [bytes].
+    links : callable, optional
+        ``links(mn) -> Link | None``: per-station options (CRC methods, character
+        length, SM4 wire form and keys) looked up by the MN in the header; None or an
+        unknown MN falls back to the decoder's own options. With SM4 keys the CP area is
+        decrypted before the CRC check, since the CRC covers the plaintext (HJ 212-2025
+        §6.4.2, Appendix A.2); a plaintext frame is still accepted and says so
+        (``Frame.key_index is None``).
+    length_framing : bool, default False
+        Cut frames by the declared length before looking for ``CR LF``: needed when a
+        station sends raw SM4 ciphertext, which may hold ``CR LF`` itself.
 
     Notes
     -----
@@ -131,6 +151,8 @@ class Decoder:
     crc_methods: Iterable[CrcMethod | str] = (CrcMethod.HJ212,)
     allow_char_length: bool = False
     max_segment: int = MAX_SEGMENT
+    links: Callable[[str], Link | None] | None = None
+    length_framing: bool = False
     _buf: bytearray = field(default_factory=bytearray, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -144,6 +166,8 @@ class Decoder:
         if not methods:
             raise ValueError("crc_methods must name at least one method")
         self.crc_methods = tuple(methods)
+        # A station may count characters even when the decoder default does not.
+        self._char_length_anywhere = self.allow_char_length or self.links is not None
         if not 0 <= self.max_segment <= MAX_SEGMENT:
             raise ValueError(f"max_segment must be in 0..{MAX_SEGMENT}, got {self.max_segment}")
 
@@ -200,25 +224,49 @@ class Decoder:
             raw = bytes(buf[start : start + 6])
             msg = f"declared length {declared} > {self.max_segment}"
             return FrameError(FrameErrorReason.TOO_LONG, raw, msg)
+        by_length = start + 6 + declared + 6
+        if self.length_framing:
+            # Raw SM4 ciphertext may hold CR LF: trust the declared length first.
+            if n < by_length:
+                if n - start > 6 + 4 * declared + 6:
+                    return FrameError(FrameErrorReason.BAD_TAIL, bytes(buf[start:n]), "no tail")
+                return None
+            if buf[by_length - 2 : by_length] == _CRLF:
+                found = self._check(bytes(buf[start:by_length]), declared)
+                if isinstance(found, Frame):
+                    return found
         crlf = buf.find(_CRLF, start + 6)
         if crlf < 0:
             # Wait for CR LF, up to what a char-counted UTF-8 segment could need.
-            limit = 6 + (4 * declared if self.allow_char_length else declared) + 6
+            limit = 6 + (4 * declared if self._char_length_anywhere else declared) + 6
             if n - start > limit:
                 raw = bytes(buf[start:n])
                 msg = f"no CR LF within {limit} bytes of the header"
                 return FrameError(FrameErrorReason.BAD_TAIL, raw, msg)
             return None
-        end = crlf + 2
-        raw = bytes(buf[start:end])
+        return self._check(bytes(buf[start : crlf + 2]), declared)
+
+    def _link(self, seg: bytes) -> Link | None:
+        if self.links is None:
+            return None
+        cp = seg.find(b"CP=&&")
+        m = _MN.search(seg, 0, cp if cp >= 0 else len(seg))
+        if m is None:
+            return None
+        return self.links(m.group(1).decode("ascii", "replace"))
+
+    def _check(self, raw: bytes, declared: int) -> Frame | FrameError:
         seg = raw[6:-6]
         crc = raw[-6:-2]
-        by_chars = False
         if len(raw) < 12:
             return FrameError(FrameErrorReason.BAD_LENGTH, raw, "frame shorter than 12 bytes")
+        link = self._link(seg)
+        methods = self.crc_methods if link is None else link.crc
+        char_length = self.allow_char_length if link is None else link.char_length
+        by_chars = False
         if len(seg) != declared:
             text = None
-            if self.allow_char_length:
+            if char_length:
                 try:
                     text = seg.decode("utf-8")
                 except UnicodeDecodeError:
@@ -234,32 +282,95 @@ class Decoder:
                 return FrameError(reason, raw, msg)
         if not all(c in _HEX for c in crc):
             return FrameError(FrameErrorReason.BAD_CRC, raw, "check value not 4 hex digits")
-        try:
-            text = seg.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return FrameError(FrameErrorReason.BAD_ENCODING, raw, str(exc))
+        text = None
+        if link is None or link.sm4 is None:
+            try:
+                text = seg.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return FrameError(FrameErrorReason.BAD_ENCODING, raw, str(exc))
         crc_text = crc.decode("ascii")
         received = int(crc_text, 16)
-        for method in self.crc_methods:
-            if CRC_METHODS[method](seg) == received:  # type: ignore[index]
-                return Frame(text, crc_text, method, raw, by_chars)  # type: ignore[arg-type]
-        expected = format_crc(crc_hj212(seg))
-        msg = f"check value {crc_text}, HJ 212 CRC of the segment is {expected}"
-        return FrameError(FrameErrorReason.BAD_CRC, raw, msg)
+        plain, method, key_index = seg, _match(seg, received, methods), None
+        if method is None and link is not None and link.sm4 is not None and link.keys:
+            try:
+                for i, candidate in enumerate(_decryptions(seg, link)):
+                    method = _match(candidate, received, methods)
+                    if method is not None:
+                        plain, key_index = candidate, i
+                        break
+            except ValueError as exc:
+                return FrameError(FrameErrorReason.BAD_CIPHER, raw, str(exc))
+            if method is None:
+                n = len(link.keys)
+                expected = format_crc(crc_hj212(seg))
+                msg = (
+                    f"check value {crc_text} matches neither the segment (CRC {expected}) "
+                    f"nor its SM4 decryption with the station's {n} key(s)"
+                )
+                return FrameError(FrameErrorReason.BAD_CRC, raw, msg)
+        if method is None:
+            expected = format_crc(crc_hj212(seg))
+            msg = f"check value {crc_text}, HJ 212 CRC of the segment is {expected}"
+            return FrameError(FrameErrorReason.BAD_CRC, raw, msg)
+        if text is None or plain is not seg:
+            try:
+                text = plain.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return FrameError(FrameErrorReason.BAD_ENCODING, raw, str(exc))
+        return Frame(text, crc_text, method, raw, by_chars, key_index)
 
 
-def encode_frame(data: str) -> bytes:
+def _match(seg: bytes, received: int, methods: tuple[CrcMethod, ...]) -> CrcMethod | None:
+    for method in methods:
+        if CRC_METHODS[method](seg) == received:
+            return method
+    return None
+
+
+def _decryptions(seg: bytes, link: Link) -> Iterator[bytes]:
+    """The segment with its CP area decrypted by each of the link's keys, in order.
+
+    Raises ValueError when the CP area is not in the station's wire form.
+    """
+    at = seg.find(b"CP=&&")
+    if at < 0 or not seg.endswith(b"&&") or len(seg) < at + 7:
+        raise ValueError("no CP=&&...&& area to decrypt")
+    body = seg[at + 5 : -2]
+    if link.sm4 is Sm4Wire.TEXT:
+        if not body.startswith(b"{"):
+            raise ValueError("CP area does not start with the {0x..} ciphertext")
+        close = body.find(b"}")
+        if close < 0:
+            raise ValueError("{0x.. ciphertext not closed by }")
+        cipher = parse_brace_hex(body[: close + 1].decode("ascii", "replace"))
+        tail = body[close + 1 :]
+        if len(cipher) % BLOCK:
+            raise ValueError(f"ciphertext of {len(cipher)} bytes is not whole 16-byte groups")
+    else:
+        cut = len(body) - len(body) % BLOCK
+        cipher, tail = body[:cut], body[cut:]
+    for key in link.keys:
+        yield seg[: at + 5] + sm4_ecb(key, cipher, decrypt=True) + tail + b"&&"
+
+
+def encode_frame(data: str, *, key: bytes | None = None, sm4: Sm4Wire | str = "text") -> bytes:
     """Wrap a data segment into a frame: ``##`` + length + segment + CRC + ``CR LF``.
 
     Parameters
     ----------
     data : str
         The data segment (``QN=...;CP=&&...&&``); encoded as UTF-8.
+    key : bytes, optional
+        SM4 key [16 bytes]: encrypt the CP area after computing the CRC over the
+        plaintext (HJ 212-2025 §6.4.2, Appendix A.2).
+    sm4 : {"text", "raw"}, default "text"
+        Wire form of the ciphertext when ``key`` is given (see :class:`Sm4Wire`).
 
     Returns
     -------
     bytes
-        The frame; the length counts UTF-8 bytes and the CRC is written uppercase.
+        The frame; the length counts the bytes on the wire and the CRC is written
+        uppercase.
 
     Raises
     ------
@@ -279,6 +390,17 @@ def encode_frame(data: str) -> bytes:
     seg = data.encode("utf-8")
     if b"\r" in seg or b"\n" in seg:
         raise ValueError("a data segment must not contain CR or LF")
+    crc = format_crc(crc_hj212(seg)).encode("ascii")
+    if key is not None:
+        at = seg.find(b"CP=&&")
+        if at < 0 or not seg.endswith(b"&&"):
+            raise ValueError("no CP=&&...&& area to encrypt")
+        body = seg[at + 5 : -2]
+        cut = len(body) - len(body) % BLOCK
+        cipher = sm4_ecb(key, body[:cut])
+        if Sm4Wire(sm4) is Sm4Wire.TEXT:
+            cipher = format_brace_hex(cipher).encode("ascii") if cipher else b""
+        seg = seg[: at + 5] + cipher + body[cut:] + b"&&"
     if len(seg) > MAX_SEGMENT:
         raise ValueError(f"data segment is {len(seg)} bytes; the length field allows 9999")
-    return b"##%04d%s%s\r\n" % (len(seg), seg, format_crc(crc_hj212(seg)).encode("ascii"))
+    return b"##%04d%s%s\r\n" % (len(seg), seg, crc)

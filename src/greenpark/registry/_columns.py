@@ -218,6 +218,13 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
             help="GB 3838-2002 target class; required for surface_water stations",
         ),
         Column("discharge_standard", "text", help="discharge standard of an outlet"),
+        Column("pw", "code", help="HJ 212 access password (PW); empty: not checked"),
+        Column(
+            "hj212",
+            "json",
+            help="HJ 212 link options: timezone, crc, char_length, missing_header, sm4 "
+            "(docs/hj212.md)",
+        ),
     ),
     "asset": (
         Column("code", "code", required=True, help="asset code"),
@@ -346,6 +353,16 @@ def _station_kind(row: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def _hj212_options(row: dict[str, Any]) -> list[tuple[str, str]]:
+    from greenpark.hj212.link import Link
+
+    try:
+        Link.from_options(row.get("hj212"))
+    except ValueError as exc:
+        return [("hj212", str(exc))]
+    return []
+
+
 #: Checks across columns of one row, per kind.
 ROW_RULES: Final[Mapping[str, tuple[RowRule, ...]]] = {
     "high_tech_certificate": (
@@ -379,6 +396,11 @@ ROW_RULES: Final[Mapping[str, tuple[RowRule, ...]]] = {
                 for k, cs in STATION_KIND_REQUIRES.items()
             )
             + ".",
+        ),
+        RowRule(
+            ("hj212",),
+            _hj212_options,
+            "`hj212` holds only the known link options with valid values (docs/hj212.md).",
         ),
     ),
 }

@@ -147,6 +147,8 @@ KINDS: dict[str, Kind] = {
                 "water_body",
                 "water_target_class",
                 "discharge_standard",
+                "pw",
+                "hj212",
             ),
         ),
         Kind(

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -298,6 +299,8 @@ class Station(Base):
     water_body: Mapped[str | None] = mapped_column(String(8))
     water_target_class: Mapped[str | None] = mapped_column(String(4))
     discharge_standard: Mapped[str | None] = mapped_column(String(64))
+    pw: Mapped[str | None] = mapped_column(String(16))  # HJ 212 access password; None: unchecked
+    hj212: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # link options, greenpark.ingest
 
 
 class Asset(Base):
@@ -384,6 +387,34 @@ class MeterMonth(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "YYYY-MM", park zone
     quantity: Mapped[float] = mapped_column(Float)
     readings: Mapped[int] = mapped_column(Integer)
+
+
+class StationKey(Base):
+    """An HJ 212-2025 SM4 key of a station (§6.4.3): the newest is current; an older one
+    stays valid until ``valid_until`` (the overlap window of a CN=1014 rotation)."""
+
+    __tablename__ = "station_key"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int] = mapped_column(
+        ForeignKey("station.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[bytes] = mapped_column(LargeBinary(16))
+    sk_create_time: Mapped[str] = mapped_column(String(17))  # SKCreateTime as sent (station zone)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    valid_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class QuarantinedFrame(Base):
+    """Bytes the HJ 212 server refused, kept verbatim with why, from where and when."""
+
+    __tablename__ = "ingest_quarantine"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    time: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    peer: Mapped[str] = mapped_column(String(64))
+    mn: Mapped[str | None] = mapped_column(String(32), index=True)
+    reason: Mapped[str] = mapped_column(String(32), index=True)
+    message: Mapped[str] = mapped_column(Text, default="")
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Meta(Base):

@@ -15,6 +15,7 @@ from greenpark import __version__
 from greenpark.auth import AuthError, ThrottledError
 from greenpark.config import Settings
 from greenpark.errors import GreenparkError, InputError
+from greenpark.ingest import IngestServer
 from greenpark.store import Store
 from greenpark.web import admin, enterprises, health, meters, overview, session, stations
 from greenpark.web.environment import add_routes as add_environment_routes
@@ -78,7 +79,9 @@ def handle_error(request: Request, exc: Exception) -> Response:
     )
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, store: Store | None = None, ingest: IngestServer | None = None
+) -> FastAPI:
     """Build the web app.
 
     Parameters
@@ -89,6 +92,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     store
         An open store to serve. When omitted, one is built from ``settings.database_url``,
         migrated, and disposed when the app shuts down.
+    ingest
+        An HJ 212 server to run inside the app's event loop (started and stopped with the
+        app); its counters are served at ``/api/ingest/stats``.
 
     Returns
     -------
@@ -119,9 +125,15 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if owned:
-            served.dispose()
+        if ingest is not None:
+            await ingest.start()
+        try:
+            yield
+        finally:
+            if ingest is not None:
+                await ingest.close()
+            if owned:
+                served.dispose()
 
     app = FastAPI(
         title="greenpark",
@@ -132,6 +144,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.secret_key = secret_key
+    app.state.ingest = ingest
     app.add_middleware(CsrfCookieMiddleware, https=settings.https)
     app.add_exception_handler(GreenparkError, handle_error)
     app.add_exception_handler(StarletteHTTPException, handle_error)

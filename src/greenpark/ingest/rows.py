@@ -1,0 +1,116 @@
+"""From a parsed HJ 212 upload to measurement rows (pure functions, no I/O).
+
+Naming in the ``measurement`` table (one series per station and parameter):
+
+- hourly data (CN=2061), ``-Avg``: the bare code, e.g. ``a34004``: the series the
+  environment judgements read (AQI, water class, noise);
+- every other numeric item: ``<code>-<suffix>/<CN>``, e.g. ``a34004-Rtd/2011`` (real-time),
+  ``a34004-Avg/2051`` (minute), ``a34004-Max/2061``, ``w01018-Cou/2031`` (daily);
+- the item ``<code>-Flag`` is the data flag of every row of that code in the packet.
+
+Values are stored as sent (the station's unit, HJ 212-2017 Appendix B); items that are not
+numbers (``-Info`` text, ``-SampleTime``) are counted as skipped, never guessed at.
+HJ/T 212-2005 codes are mapped to the 2017 codes by ST (``map_2005_code``); an old code
+without a mapping is stored verbatim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from greenpark.hj212.codes import ST_TABLES, map_2005_code
+from greenpark.hj212.packet import Packet, PacketError, Version
+
+#: Commands whose CP holds measurements, and the ``source`` written with their rows.
+DATA_CNS = {"2011": "real-time", "2051": "minute", "2061": "hour", "2031": "day"}
+
+#: Station kind for an auto-registered MN, by its ST (HJ 212-2017 table 5).
+KIND_BY_ST = {
+    "21": "surface_water",
+    "22": "ambient_air",
+    "23": "noise",
+    "32": "wastewater_outlet",
+}
+
+#: Longest parameter name the store keeps (``measurement.parameter``) [characters].
+MAX_PARAMETER = 32
+
+Row = tuple[int, str, dt.datetime, float | None, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """Rows of one packet, and the items left out (with why)."""
+
+    rows: list[Row]
+    skipped: int
+
+
+def parameter_name(code: str, suffix: str, cn: str) -> str:
+    """The store's parameter name of an item (see the module docstring)."""
+    if cn == "2061" and suffix == "Avg":
+        return code
+    return f"{code}-{suffix}/{cn}"
+
+
+def measurement_rows(packet: Packet, station_id: int, timezone: str) -> Rows:
+    """Measurement rows of a data upload (CN 2011, 2051, 2061, 2031).
+
+    Parameters
+    ----------
+    packet : Packet
+        The upload.
+    station_id : int
+        The station's id in the store.
+    timezone : str
+        The station's IANA zone; DataTime is read in it (HJ 212-2017 table 4) and the
+        rows carry UTC.
+
+    Raises
+    ------
+    PacketError
+        No DataTime, or a DataTime that is not a valid 14/17-digit time.
+    """
+    cn = packet.cn or ""
+    when = packet.data_time(timezone)
+    if when is None:
+        raise PacketError(f"CN={cn} upload without DataTime")
+    when = when.astimezone(dt.UTC)
+    old = packet.version == Version.HJ212_2005 and packet.st in ST_TABLES
+    source = f"hj212:{cn}"
+    values: dict[str, list[tuple[str, str | None]]] = {}
+    flags: dict[str, str] = {}
+    skipped = 0
+    for item in packet.items():
+        key = item.key
+        if key == "DataTime":
+            continue
+        code, sep, suffix = key.rpartition("-")
+        if not sep:
+            skipped += 1
+            continue
+        if old:
+            code = map_2005_code(code, packet.st) or code  # type: ignore[arg-type]
+        if suffix == "Flag":
+            flags[code] = item.value or "N"
+        else:
+            values.setdefault(code, []).append((suffix, item.value))
+    rows: list[Row] = []
+    for code, items in values.items():
+        flag = flags.get(code, "N")[:8]
+        for suffix, text in items:
+            try:
+                value = float(text)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                skipped += 1
+                continue
+            if value != value or value in (float("inf"), float("-inf")):
+                skipped += 1
+                continue
+            name = parameter_name(code, suffix, cn)
+            if len(name) > MAX_PARAMETER:
+                skipped += 1
+                continue
+            rows.append((station_id, name, when, value, flag, source))
+    return Rows(rows, skipped)
