@@ -83,6 +83,20 @@ def cli(ctx: click.Context, database_url: str | None) -> None:
 @click.option("--no-serve", is_flag=True, help="Build the demo park, then exit.")
 @click.option("--host", default=None, help="Address to serve on (default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port to serve on (default 8000).")
+@click.option(
+    "--ingest-port", default=None, type=int, help="HJ 212 port (default 9212; 0: no server)."
+)
+@click.option(
+    "--live",
+    is_flag=True,
+    help="Keep the demo stations sending hourly HJ 212 data over TCP to the server.",
+)
+@click.option(
+    "--speed",
+    default=60.0,
+    show_default=True,
+    help="With --live: simulated hours per real hour (60: one hour of data a minute).",
+)
 @click.pass_context
 def demo(
     ctx: click.Context,
@@ -92,8 +106,11 @@ def demo(
     no_serve: bool,
     host: str | None,
     port: int | None,
+    ingest_port: int | None,
+    live: bool,
+    speed: float,
 ) -> None:
-    """Build the demo park (one year of data), then serve the dashboard."""
+    """Build the demo park (one year of data), then serve the dashboard and HJ 212."""
     from greenpark.config import write_secret_key_file
     from greenpark.demo import build_demo
     from greenpark.demo.users import ensure_demo_users
@@ -118,8 +135,18 @@ def demo(
                 f"Account {who} exists (a new password: greenpark user reset-password "
                 f"{account.username})"
             )
+    if live and (no_serve or ingest_port == 0 or not settings.ingest_enabled):
+        raise InputError("--live sends through the HJ 212 server: drop --no-serve / port 0")
     if not no_serve:
-        _serve(settings, store, host, port)
+        on_ready = None
+        if live:
+            from greenpark.demo.live import start_live
+
+            def on_ready(server: Any) -> None:
+                start_live(store, "127.0.0.1", server.port, speed=speed)
+                click.echo(f"Live: demo stations sending hourly data at {speed:g}x", err=True)
+
+        _serve(settings, store, host, port, ingest_port, on_ready)
 
 
 def _demo_key_file(database_url: str) -> Path:
@@ -137,21 +164,42 @@ def _demo_key_file(database_url: str) -> Path:
 @cli.command()
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default 8000).")
+@click.option(
+    "--ingest-port", default=None, type=int, help="HJ 212 port (default 9212; 0: no server)."
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Serve the dashboard, JSON API and OpenAPI docs (/docs)."""
-    _serve(_settings(ctx), _store(ctx), host, port)
+def serve(ctx: click.Context, host: str | None, port: int | None, ingest_port: int | None) -> None:
+    """Serve the dashboard, JSON API, OpenAPI docs (/docs) and the HJ 212 server."""
+    _serve(_settings(ctx), _store(ctx), host, port, ingest_port)
 
 
-def _serve(settings: Settings, store: Any, host: str | None, port: int | None) -> None:
+def _serve(
+    settings: Settings,
+    store: Any,
+    host: str | None,
+    port: int | None,
+    ingest_port: int | None = None,
+    on_ready: Any = None,
+) -> None:
+    import logging
+
     import uvicorn
 
+    from greenpark.ingest import IngestServer
     from greenpark.web import create_app
 
     settings = settings.model_copy(
         update={k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     )
-    app = create_app(settings, store=store)
+    ingest = None
+    if settings.ingest_enabled and ingest_port != 0:
+        config = settings.ingest_config()
+        if ingest_port is not None:
+            config.port = ingest_port
+        ingest = IngestServer(store, config, on_ready=on_ready)
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+        click.echo(f"HJ 212 server on {config.host}:{config.port}", err=True)
+    app = create_app(settings, store=store, ingest=ingest)
     click.echo(f"Serving greenpark at http://{settings.host}:{settings.port}/", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
 
@@ -598,6 +646,12 @@ def noise(
             sheet, zone=zone, timezone_name=timezone_name, renames=names
         ),
     )
+
+
+from greenpark.cli_hj212 import hj212, quarantine  # noqa: E402
+
+cli.add_command(hj212)
+cli.add_command(quarantine)
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from greenpark.errors import InputError
 from greenpark.hj212 import CommandKind, Packet, PacketError, build, encode_frame, reply_for
 from greenpark.hj212.connection import Closed, Connection, PacketReceived, Refused
 from greenpark.hj212.link import Link, Sm4Wire
@@ -83,10 +84,18 @@ class IngestServer:
         The store (migrated).
     config : IngestConfig
         Address, limits and policies.
+    on_ready : callable, optional
+        Called with the server once it listens (e.g. to start a simulator).
     """
 
-    def __init__(self, store: Store, config: IngestConfig | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        config: IngestConfig | None = None,
+        on_ready: Callable[[IngestServer], None] | None = None,
+    ) -> None:
         self.store = store
+        self._on_ready = on_ready
         self.config = config or IngestConfig()
         self.stats = IngestStats()
         self._stations: dict[str, store_ingest.StationEntry] = {}
@@ -109,11 +118,21 @@ class IngestServer:
         await asyncio.to_thread(self._load_stations)
         self._queue = asyncio.Queue(maxsize=self.config.queue_batches * 64)
         self._committer = asyncio.create_task(self._commit_loop(), name="ingest-commit")
-        self._server = await asyncio.start_server(
-            self._handle, self.config.host, self.config.port, limit=2**16, backlog=1024
-        )
+        try:
+            self._server = await asyncio.start_server(
+                self._handle, self.config.host, self.config.port, limit=2**16, backlog=1024
+            )
+        except OSError as exc:
+            self._committer.cancel()
+            where = f"{self.config.host}:{self.config.port}"
+            raise InputError(
+                f"HJ 212 server cannot listen on {where} ({exc.strerror}); choose another "
+                "port with --ingest-port or GREENPARK_INGEST_PORT (0: none)"
+            ) from exc
         self.port = self._server.sockets[0].getsockname()[1]
         log.info("event=listening host=%s port=%s", self.config.host, self.port)
+        if self._on_ready is not None:
+            self._on_ready(self)
 
     async def close(self) -> None:
         """Stop listening, close connections, commit what is queued."""
@@ -476,21 +495,3 @@ def _push_frame(push: Packet, link: Link) -> bytes:
     """The push frame, encrypted with the key in use before the rotation."""
     old_key = link.keys[1] if len(link.keys) > 1 else link.keys[0]
     return encode_frame(build(push), key=old_key, sm4=link.sm4 or Sm4Wire.TEXT)
-
-
-def run(
-    store: Store, config: IngestConfig, on_ready: Callable[[IngestServer], None] | None = None
-) -> None:
-    """Serve HJ 212 until interrupted (``greenpark serve`` runs it beside the web server)."""
-
-    async def main() -> None:
-        server = IngestServer(store, config)
-        await server.start()
-        if on_ready is not None:
-            on_ready(server)
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await server.close()
-
-    asyncio.run(main())
