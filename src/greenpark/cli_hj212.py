@@ -210,6 +210,7 @@ def hj212_serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
     from greenpark.cli import _settings
     from greenpark.ingest import IngestServer
+    from greenpark.ingest.server import run_loop
 
     settings = _settings(ctx)
     config = settings.ingest_config()
@@ -227,7 +228,7 @@ def hj212_serve(ctx: click.Context, host: str | None, port: int | None) -> None:
         await IngestServer(store, config, on_ready=ready).serve_forever()
 
     try:
-        asyncio.run(main())
+        run_loop(main())
     except KeyboardInterrupt:
         click.echo("stopped", err=True)
 

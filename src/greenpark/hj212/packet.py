@@ -242,9 +242,12 @@ def _split_cp(cp: str) -> list[list[str]]:
     return groups
 
 
+_new_item = tuple.__new__  # NamedTuple.__new__ without its keyword handling (hot path)
+
+
 def _item(text: str) -> CpItem:
     key, sep, value = text.partition("=")
-    return CpItem(key.strip(), value if sep else None)
+    return _new_item(CpItem, (key.strip(), value if sep else None))  # type: ignore[return-value]
 
 
 def parse_packet(data: str) -> Packet:
@@ -300,7 +303,7 @@ def parse_packet(data: str) -> Packet:
         else:
             extra.append((name, value))
     order.append("CP")
-    cp = tuple(tuple(map(_item, group)) for group in _split_cp(cp_text))
+    cp = tuple([tuple(map(_item, group)) for group in _split_cp(cp_text)])
     return Packet(**values, cp=cp, extra=tuple(extra), order=tuple(order))  # type: ignore[arg-type]
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from math import isfinite
 
 from greenpark.hj212.codes import ST_TABLES, map_2005_code
 from greenpark.hj212.packet import Packet, PacketError, Version
@@ -79,38 +80,37 @@ def measurement_rows(packet: Packet, station_id: int, timezone: str) -> Rows:
     when = when.astimezone(dt.UTC)
     old = packet.version == Version.HJ212_2005 and packet.st in ST_TABLES
     source = f"hj212:{cn}"
-    values: dict[str, list[tuple[str, str | None]]] = {}
+    hourly = cn == "2061"
+    found: list[tuple[str, str, str | None]] = []
     flags: dict[str, str] = {}
     skipped = 0
-    for item in packet.items():
-        key = item.key
-        if key == "DataTime":
-            continue
-        code, sep, suffix = key.rpartition("-")
-        if not sep:
+    for group in packet.cp:
+        for key, value in group:
+            code, sep, suffix = key.rpartition("-")
+            if not sep:
+                if key != "DataTime":
+                    skipped += 1
+                continue
+            if old:
+                code = map_2005_code(code, packet.st) or code  # type: ignore[arg-type]
+            if suffix == "Flag":
+                flags[code] = value or "N"
+            else:
+                found.append((code, suffix, value))
+    rows: list[Row] = []
+    append = rows.append
+    for code, suffix, text in found:
+        try:
+            value = float(text)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
             skipped += 1
             continue
-        if old:
-            code = map_2005_code(code, packet.st) or code  # type: ignore[arg-type]
-        if suffix == "Flag":
-            flags[code] = item.value or "N"
-        else:
-            values.setdefault(code, []).append((suffix, item.value))
-    rows: list[Row] = []
-    for code, items in values.items():
-        flag = flags.get(code, "N")[:8]
-        for suffix, text in items:
-            try:
-                value = float(text)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                skipped += 1
-                continue
-            if value != value or value in (float("inf"), float("-inf")):
-                skipped += 1
-                continue
-            name = parameter_name(code, suffix, cn)
-            if len(name) > MAX_PARAMETER:
-                skipped += 1
-                continue
-            rows.append((station_id, name, when, value, flag, source))
+        if not isfinite(value):
+            skipped += 1
+            continue
+        name = code if hourly and suffix == "Avg" else f"{code}-{suffix}/{cn}"
+        if len(name) > MAX_PARAMETER:
+            skipped += 1
+            continue
+        append((station_id, name, when, value, flags.get(code, "N")[:8], source))
     return Rows(rows, skipped)

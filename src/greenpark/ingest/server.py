@@ -495,3 +495,13 @@ def _push_frame(push: Packet, link: Link) -> bytes:
     """The push frame, encrypted with the key in use before the rotation."""
     old_key = link.keys[1] if len(link.keys) > 1 else link.keys[0]
     return encode_frame(build(push), key=old_key, sm4=link.sm4 or Sm4Wire.TEXT)
+
+
+def run_loop(main: Any) -> Any:
+    """Run a coroutine on uvloop when installed (about twice the socket throughput of the
+    standard loop), else on asyncio's own loop."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main)
+    return uvloop.run(main)

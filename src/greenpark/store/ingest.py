@@ -16,9 +16,16 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from greenpark.store.schema import Park, QuarantinedFrame, Station, StationKey
-from greenpark.store.timeseries import _measurement_raw, _upsert
 
 UTC = dt.UTC
+
+# One plain statement run with executemany on the driver: no per-row SQLAlchemy work, the
+# hot path of the server. Same semantics as ``timeseries.write_measurements`` (upsert).
+_UPSERT = (
+    "INSERT INTO measurement (station_id, parameter, time, value, flag, source) "
+    "VALUES ({values}) ON CONFLICT (station_id, parameter, time) DO UPDATE SET "
+    "value = excluded.value, flag = excluded.flag, source = excluded.source"
+)
 
 
 @dataclass(frozen=True)
@@ -169,18 +176,12 @@ def upsert_measurement_rows(
     the number of distinct keys written.
     """
     sqlite = conn.dialect.name == "sqlite"
-    records: dict[tuple[int, str, Any], dict[str, Any]] = {}
+    records: dict[tuple[int, str, Any], tuple[Any, ...]] = {}
     for sid, parameter, time, value, flag, source in rows:
         t = time.astimezone(UTC)
         bound = int(t.timestamp()) if sqlite else t
-        records[(sid, parameter, bound)] = {
-            "station_id": sid,
-            "parameter": parameter,
-            "time": bound,
-            "value": value,
-            "flag": flag,
-            "source": source,
-        }
+        records[(sid, parameter, bound)] = (sid, parameter, bound, value, flag, source)
     if records:
-        _upsert(conn, _measurement_raw, ["station_id", "parameter", "time"], list(records.values()))
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(_UPSERT.format(values=", ".join([mark] * 6)), list(records.values()))
     return len(records)
