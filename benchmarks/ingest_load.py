@@ -3,8 +3,9 @@
 The server runs as its own process (``greenpark hj212 serve``) on a fresh SQLite file with
 ``--stations`` registered stations; this script plays the stations from one process with
 one connection each. Frames are built before the clock starts (typical ~400-byte air
-real-time packets, CN=2011, seven pollutants and three weather values), so the figures measure the server, not the
-client's packet building; every acknowledgement is still matched to its QN.
+real-time packets, CN=2011, seven pollutants and three weather values), so the figures
+measure the server, not the client's packet building; every acknowledgement is still
+matched to its QN.
 
 Printed: sustained packets/s and rows/s, p50/p99 acknowledgement latency [ms] (send to
 9014 received), the server's peak resident memory [MiB], and a check that the store holds

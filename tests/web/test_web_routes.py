@@ -30,8 +30,8 @@ JSON_ONLY = {"/healthz"}
 #: ``/admin/users/{username}/disable``, ...) counts as a page: it answers with HTML (a
 #: redirect or an error page) and its twin is the same action under ``/api``. The login
 #: form (GET and POST ``/login``) is paired with ``/api/session`` (who am I); scripts do
-#: not log in, they send an API token.
-TWINS = {"/": "/api/overview", "/login": "/api/session"}
+#: not log in, they send an API token. The ingest page's twin is named for what it serves.
+TWINS = {"/": "/api/overview", "/login": "/api/session", "/ingest": "/api/ingest/stats"}
 #: Downloads under /api that are files, not JSON; each is the data of a JSON route (its
 #: path without the extension), which answers with a public model.
 DOWNLOADS = {"/api/meters/{code}/readings.csv"}

@@ -139,7 +139,7 @@ def list_quarantine(
     if since:
         q = q.where(QuarantinedFrame.time >= since)
     out = []
-    for (row,) in conn.execute(q):
+    for row in conn.execute(q):
         out.append(
             {
                 "id": row.id,

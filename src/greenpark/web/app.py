@@ -19,6 +19,7 @@ from greenpark.ingest import IngestServer
 from greenpark.store import Store
 from greenpark.web import admin, enterprises, health, meters, overview, session, stations
 from greenpark.web.environment import add_routes as add_environment_routes
+from greenpark.web.ingest import add_routes as add_ingest_routes
 from greenpark.web.security import CsrfCookieMiddleware
 from greenpark.web.templating import STATIC_DIR, templates
 
@@ -155,6 +156,7 @@ def create_app(
     stations.add_routes(app)
     add_environment_routes(app)
     meters.add_routes(app)
+    add_ingest_routes(app)
     health.add_routes(app)
     session.add_routes(app)
     admin.add_routes(app)
