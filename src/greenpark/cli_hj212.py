@@ -98,8 +98,8 @@ def hj212_decode(file: str, crc: tuple[str, ...], char_length: bool) -> None:
     refused = 0
     with stream:
         for n, line in enumerate(stream, 1):
-            if not line.strip() or line.startswith(b"#"):
-                continue
+            if not line.strip() or (line.startswith(b"#") and not line.startswith(b"##")):
+                continue  # a blank or comment line ("##" starts a frame)
             result = {"line": n, **decode_line(line, crc=crc, char_length=char_length)}
             refused += not result["ok"]
             click.echo(json.dumps(result, ensure_ascii=False))

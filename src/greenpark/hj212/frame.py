@@ -290,34 +290,49 @@ class Decoder:
                 return FrameError(FrameErrorReason.BAD_ENCODING, raw, str(exc))
         crc_text = crc.decode("ascii")
         received = int(crc_text, 16)
-        plain, method, key_index = seg, _match(seg, received, methods), None
-        if method is None and link is not None and link.sm4 is not None and link.keys:
+        # SM4: the decryptions first, then the segment as sent. The HJ 212 CRC takes only
+        # 256 values (its register keeps 8 bits between bytes), so a wrong candidate (the
+        # ciphertext itself, or a key of the overlap window) matches about once in 256:
+        # a candidate counts only when it also decodes as UTF-8.
+        candidates: list[tuple[bytes, int | None]] = []
+        cipher_error: ValueError | None = None
+        if link is not None and link.sm4 is not None and link.keys:
             try:
-                for i, candidate in enumerate(_decryptions(seg, link)):
-                    method = _match(candidate, received, methods)
-                    if method is not None:
-                        plain, key_index = candidate, i
-                        break
+                candidates = [(c, i) for i, c in enumerate(_decryptions(seg, link))]
             except ValueError as exc:
-                return FrameError(FrameErrorReason.BAD_CIPHER, raw, str(exc))
+                cipher_error = exc
+        candidates.append((seg, None))
+        bad_text: UnicodeDecodeError | None = None
+        stray_crlf = False
+        for plain, key_index in candidates:
+            method = _match(plain, received, methods)
             if method is None:
-                n = len(link.keys)
-                expected = format_crc(crc_hj212(seg))
-                msg = (
-                    f"check value {crc_text} matches neither the segment (CRC {expected}) "
-                    f"nor its SM4 decryption with the station's {n} key(s)"
-                )
-                return FrameError(FrameErrorReason.BAD_CRC, raw, msg)
-        if method is None:
-            expected = format_crc(crc_hj212(seg))
+                continue
+            if b"\r" in plain or b"\n" in plain:  # never inside a segment (6.3.2 table 2)
+                stray_crlf = True
+                continue
+            if text is None or key_index is not None:
+                try:
+                    text = plain.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    bad_text = bad_text or exc
+                    continue
+            return Frame(text, crc_text, method, raw, by_chars, key_index)
+        if stray_crlf:
+            return FrameError(FrameErrorReason.BAD_TAIL, raw, "CR or LF inside the data segment")
+        if bad_text is not None:
+            return FrameError(FrameErrorReason.BAD_ENCODING, raw, str(bad_text))
+        if cipher_error is not None:
+            return FrameError(FrameErrorReason.BAD_CIPHER, raw, str(cipher_error))
+        expected = format_crc(crc_hj212(seg))
+        if len(candidates) > 1:
+            msg = (
+                f"check value {crc_text} matches neither the segment (CRC {expected}) "
+                f"nor its SM4 decryption with the station's {len(candidates) - 1} key(s)"
+            )
+        else:
             msg = f"check value {crc_text}, HJ 212 CRC of the segment is {expected}"
-            return FrameError(FrameErrorReason.BAD_CRC, raw, msg)
-        if text is None or plain is not seg:
-            try:
-                text = plain.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                return FrameError(FrameErrorReason.BAD_ENCODING, raw, str(exc))
-        return Frame(text, crc_text, method, raw, by_chars, key_index)
+        return FrameError(FrameErrorReason.BAD_CRC, raw, msg)
 
 
 def _match(seg: bytes, received: int, methods: tuple[CrcMethod, ...]) -> CrcMethod | None:
@@ -336,6 +351,8 @@ def _decryptions(seg: bytes, link: Link) -> Iterator[bytes]:
     if at < 0 or not seg.endswith(b"&&") or len(seg) < at + 7:
         raise ValueError("no CP=&&...&& area to decrypt")
     body = seg[at + 5 : -2]
+    if len(body) < BLOCK:
+        return  # nothing was encrypted: no key can be told from the others
     if link.sm4 is Sm4Wire.TEXT:
         if not body.startswith(b"{"):
             raise ValueError("CP area does not start with the {0x..} ciphertext")

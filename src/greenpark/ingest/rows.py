@@ -34,6 +34,11 @@ KIND_BY_ST = {
     "32": "wastewater_outlet",
 }
 
+#: Suffixes whose values are numerals but no measurement: a time, an instrument id and the
+#: extended instrument flag (HJ 212-2017 table 4: ``-SampleTime`` N14, ``-SN`` C24,
+#: ``-EFlag`` C4).
+NOT_VALUES = frozenset({"SampleTime", "SN", "EFlag"})
+
 #: Longest parameter name the store keeps (``measurement.parameter``) [characters].
 MAX_PARAMETER = 32
 
@@ -77,7 +82,10 @@ def measurement_rows(packet: Packet, station_id: int, timezone: str) -> Rows:
     when = packet.data_time(timezone)
     if when is None:
         raise PacketError(f"CN={cn} upload without DataTime")
-    when = when.astimezone(dt.UTC)
+    try:
+        when = when.astimezone(dt.UTC)
+    except OverflowError:
+        raise PacketError(f"DataTime {when:%Y%m%d%H%M%S} is out of range in UTC") from None
     old = packet.version == Version.HJ212_2005 and packet.st in ST_TABLES
     source = f"hj212:{cn}"
     hourly = cn == "2061"
@@ -95,6 +103,8 @@ def measurement_rows(packet: Packet, station_id: int, timezone: str) -> Rows:
                 code = map_2005_code(code, packet.st) or code  # type: ignore[arg-type]
             if suffix == "Flag":
                 flags[code] = value or "N"
+            elif suffix in NOT_VALUES:
+                skipped += 1
             else:
                 found.append((code, suffix, value))
     rows: list[Row] = []

@@ -232,8 +232,8 @@ class IngestServer:
                 stats.bytes_in += len(data)
                 received = time.perf_counter()
                 closed = await self._process(conn, conn.receive_data(data), peer, writer, received)
-                if closed:
-                    why = "error_budget"
+                if closed is not None:
+                    why = closed
                     break
         except (ConnectionError, asyncio.IncompleteReadError):
             why = "reset"
@@ -261,17 +261,17 @@ class IngestServer:
         peer: str,
         writer: asyncio.StreamWriter,
         received: float,
-    ) -> bool:
-        """Act on one read's events; returns True when the connection must close."""
+    ) -> str | None:
+        """Act on one read's events; returns why the connection must close, or None."""
         rows: list[Row] = []
         refused: list[dict[str, Any]] = []
         replies: list[bytes] = []  # sent after the commit
-        after: list[tuple[store_ingest.StationEntry, Packet, bytes]] = []  # key pushes
-        close = False
+        after: list[tuple[store_ingest.StationEntry, Packet, bytes, bytes]] = []  # key pushes
+        close = None
         now = dt.datetime.now(UTC)
         for event in events:
             if isinstance(event, Closed):
-                close = True
+                close = "error_budget"
                 log.warning("event=close peer=%s reason=%s", peer, event.reason)
                 continue
             if isinstance(event, Refused):
@@ -280,14 +280,21 @@ class IngestServer:
                 )
                 continue
             assert isinstance(event, PacketReceived)
-            result = await self._accept(conn, event, peer, now)
-            if isinstance(result, dict):
-                refused.append(result)
+            raw, mn = event.frame.raw, event.packet.mn
+            try:
+                result = await self._accept(conn, event, peer, now)
+                if isinstance(result, dict):
+                    refused.append(result)
+                    continue
+                packet_rows, reply, push = result
+                answer = None if reply is None else encode_frame(build(reply))
+            except Exception as exc:  # one packet never takes its connection down
+                why = f"cannot handle the packet: {type(exc).__name__}: {exc}"
+                refused.append(self._refusal("bad_packet", raw, why, mn, peer, now))
                 continue
-            packet_rows, reply, push = result
             rows.extend(packet_rows)
-            if reply is not None:
-                replies.append(encode_frame(build(reply)))
+            if answer is not None:
+                replies.append(answer)
             if push is not None:
                 after.append(push)
         if rows or refused or replies:
@@ -302,17 +309,17 @@ class IngestServer:
                     await future
                 except Exception as exc:  # the commit failed: no acknowledgement
                     log.error("event=commit_failed peer=%s error=%s", peer, exc)
-                    return True
-            for entry, push_packet, key in after:
+                    return "commit_failed"
+            pushes = []
+            for entry, push_packet, key, station_key in after:
                 await self._rotate_key(entry, key, push_packet)
+                sm4 = conn.link_for(entry.mn).sm4 or Sm4Wire.TEXT
+                pushes.append(encode_frame(build(push_packet), key=station_key, sm4=sm4))
             if replies:
-                writer.write(b"".join(replies))
+                writer.write(b"".join(replies + pushes))
                 self.stats.acks += len(replies)
                 ms = (time.perf_counter() - received) * 1000
                 self.stats.ack_ms.extend([ms] * len(replies))
-                for entry, push_packet, _key in after:
-                    old = conn.link_for(entry.mn)
-                    writer.write(_push_frame(push_packet, old))
             await writer.drain()
         return close
 
@@ -320,6 +327,9 @@ class IngestServer:
         self, reason: str, raw: bytes, message: str, mn: str | None, peer: str, now: dt.datetime
     ) -> dict[str, Any]:
         self.stats.refused[reason] += 1
+        if mn is not None:  # as read from the wire: may be long or hold NUL bytes
+            mn = mn.replace("\x00", "\\x00")[:32]
+        message = message.replace("\x00", "\\x00")
         log.info("event=refused peer=%s mn=%s reason=%s message=%s", peer, mn, reason, message)
         return {
             "time": now,
@@ -362,7 +372,7 @@ class IngestServer:
         if cn in DATA_CNS:
             try:
                 result = measurement_rows(packet, entry.id, link.timezone)
-            except PacketError as exc:
+            except (PacketError, OverflowError, ValueError) as exc:
                 return self._refusal("bad_packet", raw, str(exc), mn, peer, now)
             rows = result.rows
             self.stats.items_skipped += result.skipped
@@ -377,7 +387,10 @@ class IngestServer:
             if link.sm4 is None or not link.keys:
                 msg = "key exchange from a station without SM4 keys"
                 return self._refusal("bad_packet", raw, msg, mn, peer, now)
-            push = _new_key_push(entry, packet, link)
+            used = event.frame.key_index
+            if used is None:  # ENCRYPTED_CNS: a plaintext 1014 was refused by Connection
+                return self._refusal("not_encrypted", raw, "CN=1014 in plaintext", mn, peer, now)
+            push = _new_key_push(entry, packet, link, link.keys[used])
         elif COMMANDS.get(cn, ("", None))[1] is None:
             log.info("event=unknown_cn peer=%s mn=%s cn=%s", peer, mn, cn)
         self.stats.packets[cn] += 1
@@ -445,23 +458,43 @@ class IngestServer:
                 n += len(item.rows)
             t0 = time.perf_counter()
             try:
-                written = await asyncio.to_thread(self._commit, batch)
-            except Exception as exc:
-                self.stats.commit_errors += 1
-                log.error("event=commit_error packets=%d error=%s", len(batch), exc)
-                for item in batch:
-                    if item.future is not None and not item.future.done():
-                        item.future.set_exception(exc)
-            else:
-                self.stats.commits += 1
-                self.stats.rows_written += written
+                outcomes = await asyncio.to_thread(self._commit_batch, batch)
                 self.stats.commit_ms.append((time.perf_counter() - t0) * 1000)
-                for item in batch:
-                    if item.future is not None and not item.future.done():
-                        item.future.set_result(None)
+                for item, outcome in zip(batch, outcomes, strict=True):
+                    if isinstance(outcome, Exception):
+                        self.stats.commit_errors += 1
+                        if item.future is not None and not item.future.done():
+                            item.future.set_exception(outcome)
+                    else:
+                        self.stats.rows_written += outcome
+                        if item.future is not None and not item.future.done():
+                            item.future.set_result(None)
             finally:
                 for _ in batch:
                     queue.task_done()
+
+    def _commit_batch(self, batch: list[_Pending]) -> list[int | Exception]:
+        """Commit the batch in one transaction; if that fails, each item on its own, so one
+        bad item (a value the database refuses) fails only its own connection's packets."""
+        try:
+            written = self._commit(batch)
+        except Exception as exc:
+            if len(batch) == 1:
+                log.error("event=commit_error packets=1 error=%s", exc)
+                return [exc]
+            log.warning("event=commit_retry items=%d error=%s", len(batch), exc)
+        else:
+            self.stats.commits += 1
+            return [written] + [0] * (len(batch) - 1)  # rows counted once per commit
+        out: list[int | Exception] = []
+        for item in batch:
+            try:
+                out.append(self._commit([item]))
+                self.stats.commits += 1
+            except Exception as exc:
+                log.error("event=commit_error packets=1 error=%s", exc)
+                out.append(exc)
+        return out
 
     def _commit(self, batch: list[_Pending]) -> int:
         rows = [r for item in batch for r in item.rows]
@@ -473,9 +506,11 @@ class IngestServer:
 
 
 def _new_key_push(
-    entry: store_ingest.StationEntry, request: Packet, link: Link
-) -> tuple[Any, Packet, bytes]:
-    """The centre's CN=1014 push of a fresh key (``SKCreateTime``, ``NewSK``)."""
+    entry: store_ingest.StationEntry, request: Packet, link: Link, station_key: bytes
+) -> tuple[Any, Packet, bytes, bytes]:
+    """The centre's CN=1014 push of a fresh key (``SKCreateTime``, ``NewSK``), to be
+    encrypted with ``station_key``: the key the request came in with, which the station
+    surely holds (an earlier push may have been lost)."""
     key_text = "".join(secrets.choice(KEY_ALPHABET) for _ in range(16))
     created = dt.datetime.now(ZoneInfo(link.timezone)).strftime("%Y%m%d%H%M%S")
     version = int(request.version)
@@ -488,13 +523,7 @@ def _new_key_push(
         flag=(version << 2) | 1,
         cp=((CpItem("SKCreateTime", created), CpItem("NewSK", key_text)),),
     )
-    return entry, push, key_text.encode("ascii")
-
-
-def _push_frame(push: Packet, link: Link) -> bytes:
-    """The push frame, encrypted with the key in use before the rotation."""
-    old_key = link.keys[1] if len(link.keys) > 1 else link.keys[0]
-    return encode_frame(build(push), key=old_key, sm4=link.sm4 or Sm4Wire.TEXT)
+    return entry, push, key_text.encode("ascii"), station_key
 
 
 def run_loop(main: Any) -> Any:

@@ -162,10 +162,17 @@ class _Link:
     """One station's connection, pending packets and report."""
 
     def __init__(
-        self, station: SimStation, host: str, port: int, report: SimReport, timeout: float
+        self,
+        station: SimStation,
+        host: str,
+        port: int,
+        report: SimReport,
+        timeout: float,
+        on_ack: Callable[[SimStation, Packet], None] | None = None,
     ):
         self.station, self.host, self.port = station, host, port
         self.report, self.timeout = report, timeout
+        self.on_ack = on_ack
         self.pending: dict[str, tuple[Packet, float, float]] = {}  # QN → packet, first, last
         self.writer: asyncio.StreamWriter | None = None
         self.acked = asyncio.Event()
@@ -179,10 +186,10 @@ class _Link:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0)
                 continue
-            asyncio.get_running_loop().create_task(self._read(reader))
+            asyncio.get_running_loop().create_task(self._read(reader, self.writer))
             return
 
-    async def _read(self, reader: asyncio.StreamReader) -> None:
+    async def _read(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         decoder = Decoder()
         try:
             while data := await reader.read(65536):
@@ -191,13 +198,16 @@ class _Link:
                         self._answer(parse_packet(item.data))
         except (ConnectionError, OSError):
             pass
-        self.writer = None
+        if self.writer is writer:  # not if a newer connection replaced it meanwhile
+            self.writer = None
 
     def _answer(self, packet: Packet) -> None:
         if packet.cn == "9014" and packet.qn in self.pending:
-            _, first, _ = self.pending.pop(packet.qn)  # type: ignore[arg-type]
+            sent, first, _ = self.pending.pop(packet.qn)  # type: ignore[arg-type]
             self.report.acked += 1
             self.report.latencies_ms.append((time.perf_counter() - first) * 1000)
+            if self.on_ack is not None:
+                self.on_ack(self.station, sent)
             if not self.pending:
                 self.acked.set()
 
@@ -216,11 +226,17 @@ class _Link:
             if self.writer is None:
                 self.report.reconnects += 1
                 await self.connect()
-                stale = [
-                    p for p, _, _ in self.pending.values() if p.qn not in {x.qn for x in packets}
-                ]
-                if stale:
-                    data = [encode(self.station, p) for p in stale] + data
+                fresh = {x.qn for x in packets}
+                stale = [p for p, _, _ in self.pending.values() if p.qn not in fresh]
+                if stale:  # unacknowledged before the drop: resend, marked RF=1
+                    self.report.resent += len(stale)
+                    now = time.perf_counter()
+                    marked = []
+                    for p in stale:
+                        p = Packet(**{**_fields(p), "rf": "1"})
+                        self.pending[p.qn] = (p, self.pending[p.qn][1], now)  # type: ignore[index]
+                        marked.append(encode(self.station, p))
+                    data = marked + data
             try:
                 assert self.writer is not None
                 self.writer.write(b"".join(data))
@@ -268,6 +284,7 @@ async def simulate(
     seed: int = 1,
     values: Callable[[str, str, dt.datetime], float | None] | None = None,
     progress: Callable[[SimReport], None] | None = None,
+    on_ack: Callable[[SimStation, Packet], None] | None = None,
 ) -> SimReport:
     """Run ``stations`` against ``host:port`` and report.
 
@@ -290,13 +307,17 @@ async def simulate(
         ``values(mn, code, when)`` supplies a value, else one is drawn (:data:`TYPICAL`).
     progress : callable, optional
         Called about once a second with the report so far.
+    on_ack : callable, optional
+        ``on_ack(station, packet)``, called once per packet when the 9014 echoing its QN
+        arrives (``packet`` as last sent, ``RF=1`` if it was resent); e.g. to check later
+        that every acknowledged packet is in the store.
     """
     if count is None and duration is None:
         raise ValueError("give count or duration")
     report = SimReport(stations=len(stations))
     rng = random.Random(seed)
     begin = start or dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
-    links = [_Link(s, host, port, report, ack_timeout) for s in stations]
+    links = [_Link(s, host, port, report, ack_timeout, on_ack) for s in stations]
     await asyncio.gather(*(link.connect() for link in links))
     t0 = time.perf_counter()
     seq = 0
