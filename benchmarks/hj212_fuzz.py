@@ -49,7 +49,7 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -171,9 +171,9 @@ def station_seeds(rng: random.Random, per_station: int = 24) -> list[Seed]:
             cn = ("2011", "2051", "2061", "2031")[i % 4]
             p = make_packet(s.sim, cn, when + dt.timedelta(minutes=i), i, rng)
             if i % 6 == 5:
-                p = Packet(**{**_fields(p), "rf": "1"})
+                p = replace(p, rf="1")
             if i % 8 == 7:  # a notification (time calibration request), answered with 9013
-                p = Packet(**{**_fields(p), "cn": "1013", "cp": ()})
+                p = replace(p, cn="1013", cp=())
             seg = build(p).encode("utf-8")
             crc = "modbus_swapped" if s.options and "crc" in s.options and i % 2 else "hj212"
             seeds.append(
@@ -189,21 +189,6 @@ def station_seeds(rng: random.Random, per_station: int = 24) -> list[Seed]:
             )
             seeds.append(Seed(raw, text.encode("utf-8")))
     return seeds
-
-
-def _fields(p: Packet) -> dict[str, Any]:
-    return {
-        "qn": p.qn,
-        "st": p.st,
-        "cn": p.cn,
-        "pw": p.pw,
-        "mn": p.mn,
-        "flag": p.flag,
-        "pnum": p.pnum,
-        "pno": p.pno,
-        "rf": p.rf,
-        "cp": p.cp,
-    }
 
 
 # --- byte mutations (the frame as it may arrive broken) ----------------------------------

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import _hj212_strategies as strategies
 import pytest
+from _hj212_strategies import word
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from greenpark.hj212 import (
-    CpItem,
     Decoder,
     Frame,
     FrameError,
@@ -186,47 +187,12 @@ def test_replies() -> None:
 
 # ---- hypothesis -----------------------------------------------------------------------
 
-_word = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_characters=";,=&\r\n/-# ", categories=("L", "N")),
-    min_size=1,
-    max_size=12,
-)
-_value = st.one_of(
-    _word,
-    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
-    st.sampled_from(["N", "F", "M", "S", "D", "C", "T", "B", "//清洗 管路; a,b=c//"]),
-)
-_key = st.one_of(
-    _word,
-    st.tuples(_word, st.sampled_from(["Rtd", "Avg", "Min", "Max", "Cou", "Flag", "EFlag",
-                                      "SampleTime", "Info", "ZsAvg"])).map("-".join),
-)  # fmt: skip
-_items = st.lists(st.builds(CpItem, _key, _value), min_size=1, max_size=4).map(tuple)
-_cp = st.lists(_items, max_size=6).map(tuple)
-_opt = st.one_of(st.none(), _word)
+_opt = st.one_of(st.none(), word)
 
 
-@st.composite
-def packets(draw: st.DrawFn) -> Packet:
-    version = draw(st.sampled_from([0, 1, 2]))
-    if version == 0:
-        flag = draw(st.one_of(st.none(), st.integers(0, 3)))
-    else:
-        flag = (version << 2) | draw(st.integers(0, 3))
-    split = flag is not None and bool(flag & 2)
-    pn = st.integers(1, 9999).map(str) if split else st.none()
-    return Packet(
-        qn=draw(st.one_of(st.none(), st.from_regex(r"\A20[0-9]{15}\Z"))),
-        st=draw(_opt),
-        cn=draw(st.one_of(st.none(), st.sampled_from(["2011", "2051", "9014", "9015", "1013"]))),
-        pw=draw(_opt),
-        mn=draw(_opt),
-        flag=flag,
-        pnum=draw(pn),
-        pno=draw(pn),
-        rf=draw(st.none() if version < 2 else st.one_of(st.none(), st.just("1"))),
-        cp=draw(_cp),
-    )
+def packets() -> st.SearchStrategy[Packet]:
+    cn = st.one_of(st.none(), st.sampled_from(["2011", "2051", "9014", "9015", "1013"]))
+    return strategies.packets(_opt, cn, _opt, _opt)
 
 
 @given(packets())

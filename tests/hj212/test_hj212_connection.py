@@ -227,6 +227,22 @@ def test_sm4_station(wire: Sm4Wire) -> None:
     assert "9014" not in ENCRYPTED_CNS and "1013" not in ENCRYPTED_CNS
 
 
+def test_sm4_short_cp_counted_in_bytes() -> None:
+    """SM4 works on 16-byte groups (HJ 212-2025 App. A.2): a CP area of 10 characters but
+    18 UTF-8 bytes has one encrypted group, so its plaintext form is refused."""
+    link = Link(sm4=Sm4Wire.TEXT, keys=(KEY,))
+    conn = Connection({"MNSM4": link}.get)
+    p = Packet(qn="1", st="32", cn="3020", pw="1", mn="MNSM4", flag=9,
+               cp=((CpItem("PolId", "清洗管路"),),))  # fmt: skip
+    (event,) = conn.receive_data(encode_frame(build(p), key=KEY))
+    assert isinstance(event, PacketReceived) and event.frame.key_index == 0
+    _refused(conn.receive_data(encode_frame(build(p))), "not_encrypted")
+    short = Packet(qn="1", st="32", cn="3020", pw="1", mn="MNSM4", flag=9,
+                   cp=((CpItem("PolId", "清洗"),),))  # 12 bytes: nothing to encrypt  # fmt: skip
+    (event,) = conn.receive_data(encode_frame(build(short)))
+    assert isinstance(event, PacketReceived) and event.frame.key_index is None
+
+
 def test_send_encrypts_with_the_current_key() -> None:
     link = Link(sm4=Sm4Wire.TEXT, keys=(KEY, b"greenpark-sm4-k0"))
     centre = Connection({"MNSM4": link}.get)

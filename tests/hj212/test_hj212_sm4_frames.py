@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 pytest.importorskip("cryptography")
 
+import _hj212_strategies as strategies
+
 from greenpark.hj212 import (
-    CpItem,
     Decoder,
     Frame,
     FrameError,
@@ -35,52 +36,19 @@ OLD_KEY = b"greenpark-old-k1"
 
 # ---- strategies -----------------------------------------------------------------------
 
-_word = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_characters=";,=&\r\n/-# ", categories=("L", "N")),
-    min_size=1,
-    max_size=12,
-)
-_value = st.one_of(
-    _word,
-    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
-    st.sampled_from(["N", "F", "M", "S", "D", "C", "T", "B", "//清洗 管路; a,b=c//"]),
-)
-_key = st.one_of(
-    _word,
-    st.tuples(
-        _word, st.sampled_from(["Rtd", "Avg", "Min", "Max", "Cou", "Flag", "SampleTime"])
-    ).map("-".join),
-)
-_group = st.lists(st.builds(CpItem, _key, _value), min_size=1, max_size=4).map(tuple)
-_cp = st.lists(_group, max_size=6).map(tuple)
-
 #: The stations of the fuzz, by MN: raw SM4, text SM4, no encryption.
 MNS = {"MNRAW0001": Sm4Wire.RAW, "MNTEXT001": Sm4Wire.TEXT, "MNPLAIN01": None}
 LINKS = {mn: Link(sm4=wire, keys=(KEY,)) if wire else None for mn, wire in MNS.items()}
 _MN = st.sampled_from(sorted(MNS))
 
 
-@st.composite
-def packets(draw: st.DrawFn, mn: st.SearchStrategy[str] = _MN) -> Packet:
-    """A packet of edition 0, 1 or 2 (Flag >> 2; HJ 212-2017 table 3, HJ 212-2025 table 3)."""
-    version = draw(st.sampled_from([0, 1, 2]))
-    if version == 0:
-        flag = draw(st.one_of(st.none(), st.integers(0, 3)))
-    else:
-        flag = (version << 2) | draw(st.integers(0, 3))
-    split = flag is not None and bool(flag & 2)
-    pn = st.integers(1, 9999).map(str) if split else st.none()
-    return Packet(
-        qn=draw(st.one_of(st.none(), st.from_regex(r"\A20[0-9]{15}\Z"))),
-        st=draw(st.sampled_from(["21", "22", "23", "32"])),
-        cn=draw(st.sampled_from(["2011", "2051", "2061", "1014", "9015"])),
-        pw=draw(st.sampled_from(["123456", "BF470F88957588DE"])),
-        mn=draw(mn),
-        flag=flag,
-        pnum=draw(pn),
-        pno=draw(pn),
-        rf=draw(st.none() if version < 2 else st.one_of(st.none(), st.just("1"))),
-        cp=draw(_cp),
+def packets(mn: st.SearchStrategy[str] = _MN) -> st.SearchStrategy[Packet]:
+    """A packet of edition 0, 1 or 2 from one of the fuzz stations."""
+    return strategies.packets(
+        st.sampled_from(["21", "22", "23", "32"]),
+        st.sampled_from(["2011", "2051", "2061", "1014", "9015"]),
+        st.sampled_from(["123456", "BF470F88957588DE"]),
+        mn,
     )
 
 
@@ -257,3 +225,15 @@ def test_stream_finds_every_frame_with_raw_ciphertext(
         if isinstance(o, FrameError):
             assert o.reason in (FrameErrorReason.GARBAGE, FrameErrorReason.BAD_LENGTH), o
     assert d.buffered <= (1 if tail.endswith(b"#") else 0)
+
+
+def test_length_framing_does_not_wait_behind_a_cut_frame() -> None:
+    """With length framing, a frame cut short (declares 300 bytes, 40 arrive) is refused as
+    soon as a complete valid frame follows it, instead of holding that frame back until 300
+    more bytes have come."""
+    good = encode_frame("QN=20260101000000000;ST=22;CN=2011;PW=123456;MN=MNPLAIN01;Flag=5;CP=&&&&")
+    cut = b"##0300QN=20260101000000000;ST=22;CN=2011"
+    out = Decoder(links=LINKS.get, length_framing=True).feed(cut + good)
+    assert [type(x) for x in out] == [FrameError, Frame]
+    assert out[0].reason is FrameErrorReason.BAD_LENGTH and out[0].raw == cut
+    assert out[1].raw == good

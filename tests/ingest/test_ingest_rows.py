@@ -7,6 +7,7 @@ the file) read by their line number; expected values are copied from the same li
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,15 @@ def test_tables() -> None:
     assert set(DATA_CNS) == {"2011", "2051", "2061", "2031"}
     assert KIND_BY_ST["22"] == "ambient_air" and KIND_BY_ST["21"] == "surface_water"
     assert KIND_BY_ST["23"] == "noise" and KIND_BY_ST["32"] == "wastewater_outlet"
+
+
+def test_hourly_noise_level_is_the_stores_laeq() -> None:
+    """Noise periods come as ``-Data`` (line 87: HJ 212-2017 noise minute data); the hourly
+    ``Leq-Data`` is stored as ``LAeq``, the series the GB 3096-2008 judgement reads."""
+    minute = _packet(87)
+    assert _rows(minute)["Leq-Data/2051"] == (50.0, "N")
+    hourly = replace(minute, cn="2061")
+    rows = _rows(hourly)
+    assert rows["LAeq"] == (50.0, "N")
+    assert rows["L90-Data/2061"] == (45.0, "N")
+    assert "Leq-Data/2061" not in rows

@@ -263,6 +263,7 @@ def test_no_ack_when_commit_fails(store: Store, monkeypatch: pytest.MonkeyPatch)
             assert await client.closed_by_server() == []  # no 9014, connection closed
             await client.close()
             assert server.stats.commit_errors == 1 and server.stats.acks == 0
+            assert server.stats.closed["commit_failed"] == 1
             assert _rows(store) == 0
             # the server lives on; the station reconnects and resends (RF=1)
             client = await Client.connect(server)
@@ -660,7 +661,7 @@ def test_repeated_key_request_push_readable_with_the_station_key(sqlite_store: S
             client.link = Link(sm4=Sm4Wire.TEXT, keys=(KEY,))
             for _ in range(2):
                 await client.send(frame(request, KEY))
-                answer, push = await client.receive(2)  # fails: the push is not under K0
+                answer, push = await client.receive(2)
                 assert answer.cn == "9013" and push.get("NewSK")
                 assert client.last[1].key_index == 0
             await client.close()

@@ -18,6 +18,7 @@ import numpy as np
 
 from greenpark.demo.facts import park_facts
 from greenpark.demo.gaps import series_rng
+from greenpark.ingest.rows import ST_BY_KIND
 from greenpark.standards.credit_code import CODE_CHARACTERS, credit_code_check_character
 from greenpark.units import ABOVE_DESIGNATED_SIZE_REVENUE, CARRIER_UNITS
 
@@ -135,13 +136,7 @@ SEWAGE_FEE_YUAN_M3 = 1.35
 SEWAGE_LOAD_RATE = 0.78
 
 #: Stations' HJ 212 system codes (ST) by kind, used in the demo MN.
-_ST = {
-    "ambient_air": "22",
-    "surface_water": "21",
-    "wastewater_inlet": "32",
-    "wastewater_outlet": "32",
-    "noise": "23",
-}
+_ST = ST_BY_KIND
 
 
 @dataclass(frozen=True)

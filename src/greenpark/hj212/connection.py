@@ -131,6 +131,15 @@ class Connection:
         self.state = State.OPEN
 
     @property
+    def length_framing(self) -> bool:
+        """Whether frames are cut by their declared length first (raw SM4 stations)."""
+        return self._decoder.length_framing
+
+    @length_framing.setter
+    def length_framing(self, value: bool) -> None:
+        self._decoder.length_framing = value
+
+    @property
     def buffered(self) -> int:
         """Bytes held waiting for the rest of a frame [bytes]."""
         return self._decoder.buffered
@@ -180,8 +189,8 @@ class Connection:
                 return Refused("missing_header", item.raw, f"no {missing} in the header", packet.mn)
             lenient.append("missing_header")
         if link.sm4 is not None and item.key_index is None and packet.cn in ENCRYPTED_CNS:
-            at = item.data.find("CP=&&")
-            if len(item.data) - at - 7 >= 16:  # shorter CP areas have nothing to encrypt
+            cp = item.data[item.data.find("CP=&&") + 5 : -2].encode("utf-8")
+            if len(cp) >= 16:  # shorter CP areas have nothing to encrypt (16-byte groups)
                 msg = f"CN={packet.cn} in plaintext from a station that uses SM4"
                 return Refused("not_encrypted", item.raw, msg, packet.mn)
         return PacketReceived(packet, item, tuple(lenient))

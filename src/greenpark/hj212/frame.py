@@ -228,9 +228,7 @@ class Decoder:
         if self.length_framing:
             # Raw SM4 ciphertext may hold CR LF: trust the declared length first.
             if n < by_length:
-                if n - start > 6 + 4 * declared + 6:
-                    return FrameError(FrameErrorReason.BAD_TAIL, bytes(buf[start:n]), "no tail")
-                return None
+                return self._cut_short(buf, start, n, declared)
             if buf[by_length - 2 : by_length] == _CRLF:
                 found = self._check(bytes(buf[start:by_length]), declared)
                 if isinstance(found, Frame):
@@ -245,6 +243,23 @@ class Decoder:
                 return FrameError(FrameErrorReason.BAD_TAIL, raw, msg)
             return None
         return self._check(bytes(buf[start : crlf + 2]), declared)
+
+    def _cut_short(self, buf: bytearray, start: int, n: int, declared: int) -> FrameError | None:
+        """Length framing, the declared end not yet received: wait (None), unless a complete
+        valid frame already follows, which proves this one was cut short."""
+        later = buf.find(_HEAD, start + 2)
+        while 0 <= later and later + 6 <= n:
+            digits = buf[later + 2 : later + 6]
+            crlf = buf.find(_CRLF, later + 6)
+            if crlf < 0:
+                break
+            if digits.isdigit() and isinstance(
+                self._check(bytes(buf[later : crlf + 2]), int(digits)), Frame
+            ):
+                msg = f"declared length {declared}, cut short by the next frame"
+                return FrameError(FrameErrorReason.BAD_LENGTH, bytes(buf[start:later]), msg)
+            later = buf.find(_HEAD, later + 2)
+        return None
 
     def _link(self, seg: bytes) -> Link | None:
         if self.links is None:

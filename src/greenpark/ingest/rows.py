@@ -3,7 +3,8 @@
 Naming in the ``measurement`` table (one series per station and parameter):
 
 - hourly data (CN=2061), ``-Avg``: the bare code, e.g. ``a34004``: the series the
-  environment judgements read (AQI, water class, noise);
+  environment judgements read (AQI, water class); the hourly noise level ``Leq-Data``:
+  ``LAeq`` (:data:`HOURLY_ALIASES`);
 - every other numeric item: ``<code>-<suffix>/<CN>``, e.g. ``a34004-Rtd/2011`` (real-time),
   ``a34004-Avg/2051`` (minute), ``a34004-Max/2061``, ``w01018-Cou/2031`` (daily);
 - the item ``<code>-Flag`` is the data flag of every row of that code in the packet.
@@ -25,6 +26,15 @@ from greenpark.hj212.packet import Packet, PacketError, Version
 
 #: Commands whose CP holds measurements, and the ``source`` written with their rows.
 DATA_CNS = {"2011": "real-time", "2051": "minute", "2061": "hour", "2031": "day"}
+
+#: System code (ST) of each station kind (HJ 212-2017 table 5).
+ST_BY_KIND = {
+    "ambient_air": "22",
+    "surface_water": "21",
+    "wastewater_inlet": "32",
+    "wastewater_outlet": "32",
+    "noise": "23",
+}
 
 #: Station kind for an auto-registered MN, by its ST (HJ 212-2017 table 5).
 KIND_BY_ST = {
@@ -53,10 +63,20 @@ class Rows:
     skipped: int
 
 
+#: Hourly items stored under another name: the hourly noise level ``Leq-Data`` (HJ 212-2017
+#: table B.3 and C.26; noise has no ``-Avg``) is the store's hourly ``LAeq`` (GB 3096-2008),
+#: the parameter the environment judgements read.
+HOURLY_ALIASES = {("Leq", "Data"): "LAeq"}
+
+
 def parameter_name(code: str, suffix: str, cn: str) -> str:
     """The store's parameter name of an item (see the module docstring)."""
-    if cn == "2061" and suffix == "Avg":
-        return code
+    if cn == "2061":
+        if suffix == "Avg":
+            return code
+        alias = HOURLY_ALIASES.get((code, suffix))
+        if alias is not None:
+            return alias
     return f"{code}-{suffix}/{cn}"
 
 
@@ -118,7 +138,10 @@ def measurement_rows(packet: Packet, station_id: int, timezone: str) -> Rows:
         if not isfinite(value):
             skipped += 1
             continue
-        name = code if hourly and suffix == "Avg" else f"{code}-{suffix}/{cn}"
+        if hourly and suffix == "Avg":
+            name = code
+        else:
+            name = parameter_name(code, suffix, cn)
         if len(name) > MAX_PARAMETER:
             skipped += 1
             continue

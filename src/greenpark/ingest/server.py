@@ -109,6 +109,7 @@ class IngestServer:
         self._server: asyncio.Server | None = None
         self._committer: asyncio.Task[None] | None = None
         self._handlers: set[asyncio.Task[Any]] = set()
+        self._connections: set[Connection] = set()
         self.port: int | None = None
 
     # --- life cycle ---------------------------------------------------------------------
@@ -189,6 +190,8 @@ class IngestServer:
         async with self._reload_lock:
             if self._loaded_at < asked:  # nobody reloaded while we waited
                 await asyncio.to_thread(self._load_stations)
+                for conn in self._connections:  # a raw-SM4 station may have been added
+                    conn.length_framing = self._length_framing
 
     async def _maybe_reload(self) -> None:
         if time.monotonic() - self._loaded_at > min(self.config.reload_every, 5.0):
@@ -218,6 +221,7 @@ class IngestServer:
             length_framing=self._length_framing,
         )
         why = "peer_closed"
+        self._connections.add(conn)
         try:
             while True:
                 if time.monotonic() - self._loaded_at > self.config.reload_every:
@@ -240,6 +244,7 @@ class IngestServer:
         except asyncio.CancelledError:
             why = "server_stopping"
         finally:
+            self._connections.discard(conn)
             stats.connections_open -= 1
             stats.closed[why] += 1
             if conn.buffered:

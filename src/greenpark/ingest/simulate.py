@@ -15,7 +15,7 @@ import datetime as dt
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,10 @@ import numpy as np
 
 from greenpark.hj212.frame import Decoder, Frame, encode_frame
 from greenpark.hj212.packet import CpItem, Packet, build, parse_packet
+from greenpark.ingest.rows import HOURLY_ALIASES, ST_BY_KIND
+
+#: Store parameter → HJ 212 code on the wire (the inverse of ``HOURLY_ALIASES``).
+WIRE_CODES = {alias: code for (code, _suffix), alias in HOURLY_ALIASES.items()}
 
 #: Typical values per station kind: code → (level, relative spread) [the code's unit].
 TYPICAL: dict[str, dict[str, tuple[float, float]]] = {
@@ -56,15 +60,6 @@ TYPICAL: dict[str, dict[str, tuple[float, float]]] = {
         "w01001": (7.2, 0.03),
     },
     "noise": {"LA": (55.0, 0.08), "Leq": (56.0, 0.06)},
-}
-
-#: ST of each kind (HJ 212-2017 table 5).
-ST_BY_KIND = {
-    "ambient_air": "22",
-    "surface_water": "21",
-    "wastewater_inlet": "32",
-    "wastewater_outlet": "32",
-    "noise": "23",
 }
 
 
@@ -131,7 +126,8 @@ def make_packet(
     around :data:`TYPICAL`.
     """
     local = when.astimezone(ZoneInfo(station.timezone))
-    suffix = "Rtd" if cn == "2011" else "Avg"
+    noise = station.kind == "noise"  # noise periods are "-Data" (HJ 212-2017 table C.26)
+    suffix = "Rtd" if cn == "2011" else ("Data" if noise else "Avg")
     groups: list[tuple[CpItem, ...]] = [(CpItem("DataTime", local.strftime("%Y%m%d%H%M%S")),)]
     typical = TYPICAL.get(station.kind, TYPICAL["ambient_air"])
     for code in station.codes or tuple(typical):
@@ -140,7 +136,8 @@ def make_packet(
         if v is None:
             v = max(level * (1 + spread * rng.gauss(0, 1) * 0.5), 0.0)
         text = f"{v:.3f}".rstrip("0").rstrip(".")
-        groups.append((CpItem(f"{code}-{suffix}", text), CpItem(f"{code}-Flag", "N")))
+        wire = WIRE_CODES.get(code, code)
+        groups.append((CpItem(f"{wire}-{suffix}", text), CpItem(f"{wire}-Flag", "N")))
     qn = local.strftime("%Y%m%d%H%M%S") + f"{seq % 1000:03d}"
     return Packet(
         qn=qn,
@@ -217,7 +214,7 @@ class _Link:
         for p in packets:
             if resend:
                 first = self.pending[p.qn][1]  # type: ignore[index]
-                p = Packet(**{**_fields(p), "rf": "1"})
+                p = replace(p, rf="1")
             else:
                 first = now
             self.pending[p.qn] = (p, first, now)  # type: ignore[index]
@@ -233,7 +230,7 @@ class _Link:
                     now = time.perf_counter()
                     marked = []
                     for p in stale:
-                        p = Packet(**{**_fields(p), "rf": "1"})
+                        p = replace(p, rf="1")
                         self.pending[p.qn] = (p, self.pending[p.qn][1], now)  # type: ignore[index]
                         marked.append(encode(self.station, p))
                     data = marked + data
@@ -251,21 +248,6 @@ class _Link:
         if overdue:
             self.report.resent += len(overdue)
             await self.send(overdue, resend=True)
-
-
-def _fields(p: Packet) -> dict[str, Any]:
-    return {
-        "qn": p.qn,
-        "st": p.st,
-        "cn": p.cn,
-        "pw": p.pw,
-        "mn": p.mn,
-        "flag": p.flag,
-        "pnum": p.pnum,
-        "pno": p.pno,
-        "rf": p.rf,
-        "cp": p.cp,
-    }
 
 
 async def simulate(

@@ -299,7 +299,7 @@ class Station(Base):
     water_body: Mapped[str | None] = mapped_column(String(8))
     water_target_class: Mapped[str | None] = mapped_column(String(4))
     discharge_standard: Mapped[str | None] = mapped_column(String(64))
-    pw: Mapped[str | None] = mapped_column(String(16))  # HJ 212 access password; None: unchecked
+    pw: Mapped[str | None] = mapped_column(String(32))  # HJ 212 access password; None: unchecked
     hj212: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # link options, greenpark.ingest
 
 

@@ -56,7 +56,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_station_key_station_id"), ["station_id"], unique=False)
 
     with op.batch_alter_table("station", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("pw", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("pw", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("hj212", sa.JSON(), nullable=True))
 
     # ### end Alembic commands ###
