@@ -22,6 +22,7 @@ import asyncio
 import datetime as dt
 import os
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -76,22 +77,20 @@ def frames_for(mn: str, n: int, start: dt.datetime) -> list[tuple[bytes, bytes]]
 
 
 async def station(
-    host: str,
-    port: int,
+    conn: tuple[asyncio.StreamReader, asyncio.StreamWriter],
     frames: list[tuple[bytes, bytes]],
+    t0: float,
     interval: float,
     latencies: list[float],
-    done: list[int],
+    lost: list[int],
 ) -> None:
-    reader, writer = await asyncio.open_connection(host, port)
+    """Send ``frames`` every ``interval`` from ``t0`` on; match the 9014s by QN."""
+    reader, writer = conn
     sent: dict[bytes, float] = {}
 
     async def read() -> None:
         buf = b""
-        while True:
-            data = await reader.read(65536)
-            if not data:
-                break
+        while data := await reader.read(65536):
             buf += data
             *lines, buf = buf.split(b"\r\n")
             now = time.perf_counter()
@@ -101,32 +100,58 @@ async def station(
                     latencies.append((now - sent.pop(m.group(1))) * 1000)
 
     task = asyncio.create_task(read())
-    t0 = time.perf_counter()
-    for i, (qn, frame) in enumerate(frames):
-        target = t0 + i * interval
-        delay = target - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        sent[qn] = time.perf_counter()
-        writer.write(frame)
-        if writer.transport.get_write_buffer_size() > 65536:
-            await writer.drain()
-    deadline = time.perf_counter() + 30
-    while sent and time.perf_counter() < deadline:
-        await asyncio.sleep(0.05)
+    try:
+        for i, (qn, frame) in enumerate(frames):
+            delay = t0 + i * interval - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            sent[qn] = time.perf_counter()
+            writer.write(frame)
+            if writer.transport.get_write_buffer_size() > 65536:
+                await writer.drain()
+        deadline = time.perf_counter() + 30
+        while sent and time.perf_counter() < deadline and not task.done():
+            await asyncio.sleep(0.05)
+    except (ConnectionError, RuntimeError):  # the server dropped us: counted, not hidden
+        pass
     task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
     writer.close()
-    done.append(len(sent))
+    lost.append(len(sent))
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its children (the server's worker processes)."""
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return [pid]
+    return [pid, *(int(k) for k in kids)]
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of process ``pid`` and its workers so far [s] (Linux /proc)."""
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def peak_rss_mib(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    """Peak resident memory of the server and its workers, summed [MiB]."""
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            return None
+    return total
 
 
 def main() -> int:
@@ -134,6 +159,7 @@ def main() -> int:
     ap.add_argument("--stations", type=int, default=1000)
     ap.add_argument("--rate", type=float, default=6000.0, help="packets/s offered, all in all")
     ap.add_argument("--seconds", type=float, default=20.0)
+    ap.add_argument("--workers", type=int, default=2, help="server processes (hj212 serve)")
     ap.add_argument("--profile", metavar="FILE", help="run the server under cProfile into FILE")
     args = ap.parse_args()
 
@@ -166,50 +192,73 @@ def main() -> int:
     port = free_port()
     exe = Path(sys.executable).with_name("greenpark")
     cmd = [str(exe), "--database", url, "hj212", "serve", "--port", str(port)]
+    cmd += ["--workers", str(args.workers)]
     if args.profile:
         cmd = [sys.executable, "-m", "cProfile", "-o", args.profile, *cmd]
-    server = subprocess.Popen(
-        cmd,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stderr is not None
-    line = server.stderr.readline()
-    if "HJ 212 server on" not in line:
-        print(line, server.stderr.read(), file=sys.stderr)
-        return 1
+    log_path = tmp / "server.log"
+    with log_path.open("w") as log_file:
+        server = subprocess.Popen(cmd, stderr=log_file)
+    deadline = time.monotonic() + 60
+    while "HJ 212 server on" not in log_path.read_text():
+        if server.poll() is not None or time.monotonic() > deadline:
+            print(log_path.read_text(), file=sys.stderr)
+            return 1
+        time.sleep(0.05)
 
     latencies: list[float] = []
-    done: list[int] = []
+    lost: list[int] = []
 
     async def run() -> float:
-        t0 = time.perf_counter()
+        # Stations keep their connections open: connect all first (in waves, as after a
+        # server restart), then start the clock; station k sends at phase k/N of the period.
+        conns = []
+        for i in range(0, len(mns), 100):
+            wave = [asyncio.open_connection("127.0.0.1", port) for _ in mns[i : i + 100]]
+            conns += await asyncio.gather(*wave)
+        t0 = time.perf_counter() + 0.1
         await asyncio.gather(
-            *(station("127.0.0.1", port, frames[mn], interval, latencies, done) for mn in mns)
+            *(
+                station(c, frames[mn], t0 + k * interval / len(mns), interval, latencies, lost)
+                for k, (mn, c) in enumerate(zip(mns, conns, strict=True))
+            )
         )
         return time.perf_counter() - t0
 
+    cpu0 = cpu_seconds(server.pid) or 0.0
+    client0 = resource.getrusage(resource.RUSAGE_SELF)
     elapsed = run_loop(run())
+    client1 = resource.getrusage(resource.RUSAGE_SELF)
+    server_cpu = (cpu_seconds(server.pid) or 0.0) - cpu0
+    client_cpu = (client1.ru_utime + client1.ru_stime) - (client0.ru_utime + client0.ru_stime)
     rss = peak_rss_mib(server.pid)
     server.send_signal(signal.SIGINT)
     server.wait(timeout=30)
     with store.read() as c:
         stored = c.execute(select(func.count()).select_from(Measurement)).scalar_one()
+    server_log = log_path.read_text().splitlines()
+    warnings = [line for line in server_log if "WARNING" in line or "ERROR" in line]
+    for line in warnings[:10]:
+        print("server:", line, file=sys.stderr)
     packets = per_station * args.stations
     acked = len(latencies)
     lat = np.asarray(latencies)
     expected_rows = packets * len(CODES)
     figures = {
         "connections": args.stations,
+        "server_workers": args.workers,
         "frame_bytes": int(size),
         "packets_sent": packets,
         "packets_acked": acked,
+        "packets_unacked": sum(lost),
         "seconds": round(elapsed, 2),
         "packets_per_s": round(acked / elapsed),
         "rows_per_s": round(acked * len(CODES) / elapsed),
         "ack_p50_ms": round(float(np.percentile(lat, 50)), 1) if acked else None,
         "ack_p99_ms": round(float(np.percentile(lat, 99)), 1) if acked else None,
         "server_peak_rss_mib": round(rss, 1) if rss else None,
+        "server_cpu_per_s": round(server_cpu / elapsed, 2),
+        "client_cpu_per_s": round(client_cpu / elapsed, 2),
+        "server_warnings": len(warnings),
         "rows_stored": stored,
         "rows_expected": expected_rows,
         "cpu_count": os.cpu_count(),

@@ -203,14 +203,20 @@ def hj212_simulate(
 @hj212.command("serve")
 @click.option("--host", default=None, help="Address to bind (default: ingest_host).")
 @click.option("--port", default=None, type=int, help="Port (default: ingest_port, 9212).")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes sharing the port (one core each).",
+)
 @click.pass_context
-def hj212_serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+def hj212_serve(ctx: click.Context, host: str | None, port: int | None, workers: int) -> None:
     """Run the HJ 212 server alone (no web server), until interrupted."""
     import logging
 
     from greenpark.cli import _settings
-    from greenpark.ingest import IngestServer
-    from greenpark.ingest.server import run_loop
+    from greenpark.ingest.workers import serve
 
     settings = _settings(ctx)
     config = settings.ingest_config()
@@ -218,19 +224,20 @@ def hj212_serve(ctx: click.Context, host: str | None, port: int | None) -> None:
         config.host = host
     if port is not None:
         config.port = port
-    store = _store(ctx)
+    store = _store(ctx)  # migrated here, once
+    store.dispose()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
 
-    def ready(server: IngestServer) -> None:
-        click.echo(f"HJ 212 server on {config.host}:{server.port}", err=True)
-
-    async def main() -> None:
-        await IngestServer(store, config, on_ready=ready).serve_forever()
+    def announce(bound: int) -> None:
+        click.echo(f"HJ 212 server on {config.host}:{bound} ({workers} worker(s))", err=True)
 
     try:
-        run_loop(main())
-    except KeyboardInterrupt:
-        click.echo("stopped", err=True)
+        serve(store.url, config, workers, announce)
+    except OSError as exc:
+        raise InputError(
+            f"HJ 212 server cannot listen on {config.host}:{config.port} ({exc.strerror})"
+        ) from exc
+    click.echo("stopped", err=True)
 
 
 @hj212.command("set-key")

@@ -14,6 +14,7 @@ packet ending in ``1C80``; the prose's "1C08" is a typo).
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 
 __all__ = [
@@ -70,11 +71,40 @@ def crc_hj212(data: bytes) -> int:
     >>> format_crc(crc_hj212(b"123456789"))
     '2F80'
     """
-    reg = 0xFFFF
-    table = _TABLE
-    for b in data:
-        reg = table[(reg >> 8) ^ b]
-    return reg
+    n = len(data)
+    if n == 0:
+        return 0xFFFF
+    # Between bytes only the high byte of the register survives (``reg >> 8``), so two bytes
+    # can be taken in one step: with h that byte and w = b1 | b2 << 8 (a little-endian
+    # 16-bit word), h = PAIR[w ^ h]. Same result as the byte loop, half the iterations.
+    pair = _pair_table()
+    h = 0xFF
+    body = n - 1  # the last byte gives the full 16-bit register
+    odd = body & 1
+    if odd:
+        h = _TABLE[h ^ data[0]] >> 8
+    words = memoryview(data)[odd:body].cast("H") if body > odd else ()
+    if _LITTLE:
+        for w in words:
+            h = pair[w ^ h]
+    else:  # pragma: no cover - big-endian machines
+        for w in words:
+            h = pair[(((w & 0xFF) << 8) | (w >> 8)) ^ h]
+    return _TABLE[h ^ data[n - 1]]
+
+
+_LITTLE = sys.byteorder == "little"
+_PAIR: tuple[int, ...] = ()
+
+
+def _pair_table() -> tuple[int, ...]:
+    """``PAIR[b1 | b2 << 8]`` = the high byte after bytes b1, b2 from high byte 0 (built on
+    first use: 65,536 entries)."""
+    global _PAIR
+    if not _PAIR:
+        high = [t >> 8 for t in _TABLE]
+        _PAIR = tuple(high[high[w & 0xFF] ^ (w >> 8)] for w in range(65536))
+    return _PAIR
 
 
 def crc_modbus(data: bytes) -> int:

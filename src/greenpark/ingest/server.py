@@ -23,6 +23,7 @@ import asyncio
 import datetime as dt
 import logging
 import secrets
+import socket
 import string
 import time
 from collections import OrderedDict
@@ -114,15 +115,19 @@ class IngestServer:
 
     # --- life cycle ---------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Load the stations, start the committer and listen."""
+    async def start(self, sock: socket.socket | None = None) -> None:
+        """Load the stations, start the committer and listen (on ``sock`` when given: a
+        listening socket shared by worker processes)."""
         await asyncio.to_thread(self._load_stations)
         self._queue = asyncio.Queue(maxsize=self.config.queue_batches * 64)
         self._committer = asyncio.create_task(self._commit_loop(), name="ingest-commit")
         try:
-            self._server = await asyncio.start_server(
-                self._handle, self.config.host, self.config.port, limit=2**16, backlog=1024
-            )
+            if sock is not None:
+                self._server = await asyncio.start_server(self._handle, sock=sock, limit=2**16)
+            else:
+                self._server = await asyncio.start_server(
+                    self._handle, self.config.host, self.config.port, limit=2**16, backlog=1024
+                )
         except OSError as exc:
             self._committer.cancel()
             where = f"{self.config.host}:{self.config.port}"
@@ -151,9 +156,9 @@ class IngestServer:
             await self._server.wait_closed()
         log.info("event=stopped")
 
-    async def serve_forever(self) -> None:
+    async def serve_forever(self, sock: socket.socket | None = None) -> None:
         """Start and serve until cancelled."""
-        await self.start()
+        await self.start(sock)
         try:
             await asyncio.Event().wait()
         finally:
@@ -240,6 +245,11 @@ class IngestServer:
                     why = closed
                     break
         except (ConnectionError, asyncio.IncompleteReadError):
+            why = "reset"
+        except RuntimeError as exc:  # uvloop: write on a transport the peer already closed
+            if not writer.is_closing():
+                raise
+            log.info("event=reset peer=%s error=%s", peer, exc)
             why = "reset"
         except asyncio.CancelledError:
             why = "server_stopping"
