@@ -46,7 +46,7 @@ STANDARD_MAX_SEGMENT = 1024
 
 _HEAD = b"##"
 _CRLF = b"\r\n"
-_HEX = frozenset(b"0123456789abcdefABCDEF")
+_HEX4 = re.compile(rb"[0-9A-Fa-f]{4}")
 _MN = re.compile(rb"(?:^|;)\s*MN=([^;]*)")
 
 
@@ -295,7 +295,7 @@ class Decoder:
                     reason = FrameErrorReason.BAD_TAIL
                 msg = f"declared length {declared}, segment has {len(seg)} bytes"
                 return FrameError(reason, raw, msg)
-        if not all(c in _HEX for c in crc):
+        if _HEX4.fullmatch(crc) is None:
             return FrameError(FrameErrorReason.BAD_CRC, raw, "check value not 4 hex digits")
         text = None
         if link is None or link.sm4 is None:

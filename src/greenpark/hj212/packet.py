@@ -16,6 +16,7 @@ binary rounding) when it is numeric. Log text in ``//...//`` (``i11001-Info``) m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -242,12 +243,19 @@ def _split_cp(cp: str) -> list[list[str]]:
     return groups
 
 
+_BLANK = re.compile(r"\s")
 _new_item = tuple.__new__  # NamedTuple.__new__ without its keyword handling (hot path)
 
 
 def _item(text: str) -> CpItem:
     key, sep, value = text.partition("=")
     return _new_item(CpItem, (key.strip(), value if sep else None))  # type: ignore[return-value]
+
+
+def _item_unspaced(text: str) -> CpItem:
+    """:func:`_item` for CP text without blanks (nothing to strip): the usual case."""
+    key, sep, value = text.partition("=")
+    return _new_item(CpItem, (key, value if sep else None))  # type: ignore[return-value]
 
 
 def parse_packet(data: str) -> Packet:
@@ -303,7 +311,8 @@ def parse_packet(data: str) -> Packet:
         else:
             extra.append((name, value))
     order.append("CP")
-    cp = tuple([tuple(map(_item, group)) for group in _split_cp(cp_text)])
+    item = _item if _BLANK.search(cp_text) else _item_unspaced
+    cp = tuple([tuple(map(item, group)) for group in _split_cp(cp_text)])
     return Packet(**values, cp=cp, extra=tuple(extra), order=tuple(order))  # type: ignore[arg-type]
 
 
