@@ -212,4 +212,5 @@ def monthly_ledger(quantities: pd.DataFrame, options: LedgerOptions | None = Non
             }
         )
     result = pd.DataFrame(rows, index=out.index)
+    result["factor_year"] = result["factor_year"].astype("Int64")
     return pd.concat([out, result], axis=1)
