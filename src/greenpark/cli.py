@@ -649,10 +649,11 @@ def noise(
 
 
 from greenpark.cli_hj212 import hj212, quarantine  # noqa: E402
-from greenpark.cli_ledger import ledger  # noqa: E402
+from greenpark.cli_ledger import ledger, readings  # noqa: E402
 
 cli.add_command(hj212)
 cli.add_command(ledger)
+cli.add_command(readings)
 cli.add_command(quarantine)
 
 

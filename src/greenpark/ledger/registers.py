@@ -94,8 +94,8 @@ def register_intervals(
     ):
         first = firsts.loc[(meter, time)]
         if first["register"] != value:
-            said = f"row {int(first['row'])} says {first['register']:g}"
-            msg = f"{meter} at {time}: {value:g}, but {said}"
+            said = f"row {int(first['row'])} says {first['register']:.15g}"
+            msg = f"{meter} at {time}: {value:.15g}, but {said}"
             errors.append(RowError(source, int(row), "register", msg))
     frame = frame.loc[~same]
     caps = capacity or {}
@@ -115,9 +115,9 @@ def register_intervals(
                 quality = "replacement"
                 if use < 0:
                     msg = (
-                        f"{meter}: replacement at {swap.time} gives {use:g} "
-                        f"(old final {swap.old_final:g} < {prev:g} or new initial "
-                        f"{swap.new_initial:g} > {cur:g})"
+                        f"{meter}: replacement at {swap.time} gives {use:.15g} "
+                        f"(old final {swap.old_final:.15g} < {prev:.15g} or new initial "
+                        f"{swap.new_initial:.15g} > {cur:.15g})"
                     )
                     errors.append(RowError(source, rows[i], "register", msg))
                     continue
@@ -129,10 +129,10 @@ def register_intervals(
                 why = (
                     "no register capacity known for a rollover"
                     if meter not in caps
-                    else f"too large for a rollover at {caps[meter]:g}"
+                    else f"too large for a rollover at {caps[meter]:.15g}"
                 )
                 msg = (
-                    f"{meter}: register fell from {prev:g} (row {rows[i - 1]}) to {cur:g}; "
+                    f"{meter}: register fell from {prev:.15g} (row {rows[i - 1]}) to {cur:.15g}; "
                     f"{why} and no meter replacement recorded"
                 )
                 errors.append(RowError(source, rows[i], "register", msg))
