@@ -81,14 +81,34 @@ class Checked:
 
 def parse_times(values: pd.Series, timezone: str) -> pd.Series:
     """Times in ``timezone``: those with an offset (``Z``, ``+08:00``) converted, the others
-    read as local times of ``timezone``; NaT for what is not a time."""
+    read as local times of ``timezone``; NaT for what is not a time.
+
+    A column of uniform ISO 8601 text takes the fast path; mixed columns (some with an
+    offset, or other layouts) are parsed value by value.
+    """
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         return values.dt.tz_convert(timezone)
     if pd.api.types.is_datetime64_dtype(values.dtype):
         return values.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
     text = values.astype("string").str.strip()
+    try:
+        fast = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    except (ValueError, TypeError):  # offsets differ between rows
+        return _parse_mixed(text, timezone)
+    if isinstance(fast.dtype, pd.DatetimeTZDtype):
+        out = fast.dt.tz_convert(timezone)
+    else:
+        out = fast.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    retry = (out.isna() & text.notna() & (text != "")).to_numpy()
+    if retry.any():  # not ISO 8601: try the other layouts pandas knows
+        out = out.copy()
+        out[retry] = _parse_mixed(text[retry], timezone)
+    return out
+
+
+def _parse_mixed(text: pd.Series, timezone: str) -> pd.Series:
     aware = text.str.contains(_OFFSET, regex=True, na=False)
-    out = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ns, {timezone}]")
+    out = pd.Series(pd.NaT, index=text.index, dtype=f"datetime64[ns, {timezone}]")
     if (~aware).any():
         naive = pd.to_datetime(text[~aware], errors="coerce", format="mixed")
         out[~aware] = naive.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")

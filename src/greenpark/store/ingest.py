@@ -16,16 +16,9 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from greenpark.store.schema import Park, QuarantinedFrame, Station, StationKey
+from greenpark.store.timeseries import MEASUREMENT_COLUMNS, MEASUREMENT_KEY, upsert_rows
 
 UTC = dt.UTC
-
-# One plain statement run with executemany on the driver: no per-row SQLAlchemy work, the
-# hot path of the server. Same semantics as ``timeseries.write_measurements`` (upsert).
-_UPSERT = (
-    "INSERT INTO measurement (station_id, parameter, time, value, flag, source) "
-    "VALUES ({values}) ON CONFLICT (station_id, parameter, time) DO UPDATE SET "
-    "value = excluded.value, flag = excluded.flag, source = excluded.source"
-)
 
 
 @dataclass(frozen=True)
@@ -181,7 +174,5 @@ def upsert_measurement_rows(
         t = time.astimezone(UTC)
         bound = int(t.timestamp()) if sqlite else t
         records[(sid, parameter, bound)] = (sid, parameter, bound, value, flag, source)
-    if records:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        conn.exec_driver_sql(_UPSERT.format(values=", ".join([mark] * 6)), list(records.values()))
+    upsert_rows(conn, "measurement", MEASUREMENT_COLUMNS, MEASUREMENT_KEY, list(records.values()))
     return len(records)

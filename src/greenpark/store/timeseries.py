@@ -12,8 +12,9 @@ what :class:`greenpark.store.schema.UTCDateTime` stores.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -28,6 +29,7 @@ CHUNK_ROWS = 50_000
 _EPOCH = pd.Timestamp(0, tz="UTC")
 
 MEASUREMENT_COLUMNS = ("station_id", "parameter", "time", "value", "flag", "source")
+MEASUREMENT_KEY = ("station_id", "parameter", "time")
 READING_COLUMNS = ("meter_id", "start", "end", "quantity", "quality")
 
 # Untyped twins of the tables: values are bound as given (already converted), no per-value
@@ -74,6 +76,16 @@ def _bind_times(conn: Connection, values: pd.Series) -> list[object]:
     return [t.to_pydatetime() for t in values]
 
 
+def _bind_column(conn: Connection, values: pd.Series, is_time: bool) -> list[Any]:
+    """A column as Python values for the driver: times bound as the dialect stores them,
+    missing values as None (no per-value pandas boxing of timestamps)."""
+    if is_time:
+        return _bind_times(conn, values)
+    if values.isna().any():
+        return values.astype(object).where(values.notna(), None).tolist()
+    return values.tolist()
+
+
 def _series_ranges(
     frame: pd.DataFrame, series_cols: list[str], time_col: str
 ) -> dict[tuple, tuple[dt.datetime, dt.datetime]]:
@@ -93,11 +105,28 @@ def _missing_columns(frame: pd.DataFrame, needed: Iterable[str]) -> None:
         raise InputError(f"missing column(s) {missing}; expected {list(needed)}")
 
 
-def _upsert(conn: Connection, raw, key: list[str], records: list[dict]) -> None:  # type: ignore[no-untyped-def]
-    insert = sqlite.insert if conn.dialect.name == "sqlite" else postgresql.insert
-    stmt = insert(raw)
-    update = {c.name: stmt.excluded[c.name] for c in raw.columns if c.name not in key}
-    conn.execute(stmt.on_conflict_do_update(index_elements=key, set_=update), records)
+def upsert_rows(
+    conn: Connection,
+    table_name: str,
+    columns: Sequence[str],
+    key: Sequence[str],
+    rows: list[tuple[Any, ...]],
+) -> None:
+    """``INSERT ... ON CONFLICT (key) DO UPDATE`` of ``rows`` (tuples in ``columns`` order),
+    run by the driver's ``executemany``: no per-row SQLAlchemy work, the hot path of bulk
+    writes (readings, measurements, the HJ 212 server). Values must already be bound as the
+    dialect stores them (:func:`bind_time`)."""
+    if not rows:
+        return
+    q = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    update = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns if c not in key)
+    sql = (
+        f"INSERT INTO {q(table_name)} ({', '.join(q(c) for c in columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET {update}"
+    )
+    conn.exec_driver_sql(sql, rows)
 
 
 def _count_in_ranges(conn: Connection, tbl, series_cols, time_col, ranges) -> int:  # type: ignore[no-untyped-def]
@@ -126,15 +155,12 @@ def _write(
         return EMPTY
     key = [*series_cols, time_col]
     frame = frame.drop_duplicates(subset=key, keep="last")
-    out = frame.loc[:, list(columns)].astype(object)
-    out = out.where(pd.notna(out), None)
-    for c in time_cols:
-        out[c] = _bind_times(conn, frame[c])
+    bound = {c: _bind_column(conn, frame[c], c in time_cols) for c in columns}
     ranges = _series_ranges(frame, series_cols, time_col)
     before = _count_in_ranges(conn, orm_table.__table__, series_cols, time_col, ranges)
-    records = out.to_dict("records")
+    records = list(zip(*(bound[c] for c in columns), strict=True))
     for i in range(0, len(records), CHUNK_ROWS):
-        _upsert(conn, raw, key, records[i : i + CHUNK_ROWS])
+        upsert_rows(conn, raw.name, columns, key, records[i : i + CHUNK_ROWS])
     after = _count_in_ranges(conn, orm_table.__table__, series_cols, time_col, ranges)
     inserted = after - before
     return WriteResult(rows=n, inserted=inserted, replaced=n - inserted)
