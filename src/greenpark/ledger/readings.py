@@ -15,7 +15,7 @@ caller keeps the good rows on purpose (``--skip-invalid``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -90,19 +90,18 @@ def parse_times(values: pd.Series, timezone: str) -> pd.Series:
         return values.dt.tz_convert(timezone)
     if pd.api.types.is_datetime64_dtype(values.dtype):
         return values.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
-    text = values.astype("string").str.strip()
     try:
-        fast = pd.to_datetime(text, format="ISO8601", errors="coerce")
+        fast = pd.to_datetime(values, format="ISO8601", errors="coerce")
     except (ValueError, TypeError):  # offsets differ between rows
-        return _parse_mixed(text, timezone)
+        return _parse_mixed(values.astype("string").str.strip(), timezone)
     if isinstance(fast.dtype, pd.DatetimeTZDtype):
         out = fast.dt.tz_convert(timezone)
     else:
         out = fast.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
-    retry = (out.isna() & text.notna() & (text != "")).to_numpy()
-    if retry.any():  # not ISO 8601: try the other layouts pandas knows
+    retry = (out.isna() & values.notna()).to_numpy()
+    if retry.any():  # blanks, or not ISO 8601: try the other layouts pandas knows
         out = out.copy()
-        out[retry] = _parse_mixed(text[retry], timezone)
+        out[retry] = _parse_mixed(values[retry].astype("string").str.strip(), timezone)
     return out
 
 
@@ -149,21 +148,33 @@ def check_interval_readings(
         return Checked(_empty(), [RowError(source, 1, ",".join(missing), "missing column")], n)
     bad = np.zeros(n, dtype=bool)
 
-    def refuse(mask: np.ndarray, column: str, reason: str | pd.Series) -> None:
+    def refuse(mask: np.ndarray, column: str, reason: str | Callable[[int], str]) -> None:
         nonlocal bad
         mask = mask & ~bad
         for i in np.flatnonzero(mask):
-            why = reason if isinstance(reason, str) else str(reason.iloc[i])
+            why = reason if isinstance(reason, str) else reason(int(i))
             errors.append(RowError(source, int(rownum[i]), column, why))
         bad |= mask
 
-    code = frame["meter"].astype("string").str.strip()
-    ids = code.map({c: m.id for c, m in meters.items()})
-    unknown = ids.isna().to_numpy()
-    refuse(unknown, "meter", code.fillna("").map(lambda c: f"no meter {c!r} in the registry"))
-    virtual = code.map({c: m.virtual for c, m in meters.items()}).fillna(False).astype(bool)
-    refuse(virtual.to_numpy(), "meter", "a virtual meter (formula) takes no readings")
-    meter_unit = code.map({c: m.unit for c, m in meters.items()})
+    # One lookup of each row's meter; its attributes then come from arrays (no per-row work).
+    codes = list(meters)
+    pos = frame["meter"].map({c: i for i, c in enumerate(codes)})
+    if pos.isna().any():  # stray blanks around a code
+        retry = pos.isna()
+        pos[retry] = (
+            frame["meter"][retry].astype(str).str.strip().map({c: i for i, c in enumerate(codes)})
+        )
+    unknown = pos.isna().to_numpy()
+    at = pos.fillna(len(codes)).astype("int64").to_numpy()
+    infos = [meters[c] for c in codes]
+    ids = pd.Series(np.array([m.id for m in infos] + [0], dtype="int64")[at], index=frame.index)
+    virtual = np.array([m.virtual for m in infos] + [False])[at]
+    meter_unit = pd.Series(
+        np.array([m.unit for m in infos] + [""], dtype=object)[at], index=frame.index
+    )
+    steps = np.array([m.interval_s for m in infos] + [0], dtype="int64")[at]
+    refuse(unknown, "meter", lambda i: f"no meter {frame['meter'].iloc[i]!r} in the registry")
+    refuse(virtual, "meter", "a virtual meter (formula) takes no readings")
     start = parse_times(frame["start"], timezone)
     refuse(start.isna().to_numpy(), "start", "not a time (ISO 8601, e.g. 2025-01-01 00:15)")
     qty = pd.to_numeric(frame["quantity"], errors="coerce")
@@ -171,7 +182,7 @@ def check_interval_readings(
     refuse((qty < 0).fillna(False).to_numpy(), "quantity", "negative")
     if "unit" in frame.columns:
         units = frame["unit"].astype("string").fillna("").str.strip()
-        pairs = pd.DataFrame({"unit": units, "meter_unit": meter_unit.fillna("")})
+        pairs = pd.DataFrame({"unit": units, "meter_unit": meter_unit})
         table = {
             (u, mu): unit_factor(u, mu) for u, mu in pairs.drop_duplicates().itertuples(index=False)
         }
@@ -181,14 +192,16 @@ def check_interval_readings(
             dtype="float64",
         )
         wrong = conv.isna().to_numpy()
-        msg = pd.Series(
-            [f"unit {u!r} does not convert to the meter's {mu!r}" for u, mu in
-             zip(pairs["unit"], pairs["meter_unit"], strict=True)]
-        ) if wrong.any() else ""  # fmt: skip
-        refuse(wrong, "unit", msg)
+        refuse(
+            wrong,
+            "unit",
+            lambda i: (
+                f"unit {pairs['unit'].iloc[i]!r} does not convert to the meter's "
+                f"{pairs['meter_unit'].iloc[i]!r}"
+            ),
+        )
         qty = qty * conv.fillna(1.0)
-    step = code.map({c: m.interval_s for c, m in meters.items()}).fillna(0).astype("int64")
-    end = start + pd.to_timedelta(step, unit="s")
+    end = start + pd.to_timedelta(steps, unit="s")
     if "end" in frame.columns:
         given = frame["end"].notna() & (frame["end"].astype("string").str.strip() != "")
         if given.any():
@@ -198,7 +211,7 @@ def check_interval_readings(
     keep = ~bad
     good = pd.DataFrame(
         {
-            "meter_id": ids[keep].astype("int64"),
+            "meter_id": ids[keep],
             "start": start[keep],
             "end": end[keep],
             "quantity": qty[keep].astype(float),

@@ -229,8 +229,11 @@ def write_readings(
         columns=READING_COLUMNS,
     )
     local = frame["start"].dt.tz_convert(timezone)
-    months = pd.DataFrame({"meter_id": frame["meter_id"], "month": local.dt.strftime("%Y-%m")})
-    refresh_meter_months(conn, months.drop_duplicates().itertuples(index=False), timezone)
+    keys = pd.DataFrame(
+        {"meter_id": frame["meter_id"], "ym": local.dt.year * 100 + local.dt.month}
+    ).drop_duplicates()
+    months = ((int(m), f"{ym // 100:04d}-{ym % 100:02d}") for m, ym in keys.itertuples(index=False))
+    refresh_meter_months(conn, months, timezone)
     return result
 
 
