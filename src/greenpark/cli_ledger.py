@@ -272,7 +272,7 @@ def _cumulative(part, source: str, caps: dict[str, float], swaps, timezone: str)
         }
     )
     intervals = register_intervals(frame, capacity=caps, replacements=swaps, source=source)
-    out = intervals.rename(columns={"quantity": "quantity"})
+    out = intervals
     if "unit" in part.columns:
         units = dict(zip(part["meter"].astype(str).str.strip(), part["unit"], strict=False))
         out["unit"] = out["meter"].map(units)
