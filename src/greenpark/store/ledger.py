@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, and_, func, or_, select
 
+from greenpark.errors import InputError
 from greenpark.store.schema import Enterprise, Meter, MeterMonth, Park
 
 
@@ -57,3 +58,26 @@ def monthly_quantities(conn: Connection, year: int, park_code: str | None = None
     frame = pd.DataFrame(rows, columns=[*columns, "meters"])
     frame["quantity"] = frame["quantity"].astype(float)
     return frame
+
+
+def park_meters(conn: Connection, park_code: str | None) -> dict[str, tuple[int, str, int, bool]]:
+    """The meters of a park by code → (id, unit, interval [s], virtual); the only park when
+    ``park_code`` is None.
+
+    Raises
+    ------
+    InputError
+        No such park, or several parks and none named.
+    """
+    parks = conn.execute(select(Park.id, Park.code)).all()
+    if park_code is None and len(parks) != 1:
+        raise InputError(f"{len(parks)} parks in the store: name one with --park")
+    pid = next((p for p, c in parks if park_code in (None, c)), None)
+    if pid is None:
+        raise InputError(f"no park {park_code!r} in the store")
+    rows = conn.execute(
+        select(Meter.id, Meter.code, Meter.unit, Meter.interval_s, Meter.formula).where(
+            Meter.park_id == pid
+        )
+    )
+    return {code: (mid, unit, step, bool(formula)) for mid, code, unit, step, formula in rows}
