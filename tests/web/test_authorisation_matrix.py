@@ -95,6 +95,13 @@ FORMS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/login"): {"username": "matrix-login", "password": PASSWORD, "next": "/"},
 }
 
+#: JSON bodies a route needs to succeed (the meter is E1's, inside every role's scope).
+JSONS: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", "/api/readings"): {
+        "readings": [{"meter": "M-ELEC", "start": "2025-03-01 00:00", "quantity": 1.5}]
+    },
+}
+
 #: Answers that differ when the caller uses an API token instead of a session:
 #: an API token is revoked, not logged out.
 TOKEN_ANSWERS: dict[tuple[str, str], int] = {("POST", "/api/logout"): 400}
@@ -167,6 +174,9 @@ def _call(
     kwargs: dict[str, Any] = {"headers": headers, "follow_redirects": False}
     if form is not None:
         kwargs["data"] = form
+    body = JSONS.get((method, route.path))
+    if body is not None:
+        kwargs["json"] = body
     return client.request(method, path, **kwargs)
 
 

@@ -127,7 +127,7 @@ def import_readings(
         No such park, several parks and none named, or an unreadable file.
     """
     with store.read() as conn:
-        meters = {code: MeterInfo(*info) for code, info in park_meters(conn, park_code).items()}
+        meters = {code: MeterInfo(*info[:4]) for code, info in park_meters(conn, park_code).items()}
     report = ImportReport()
     rejected: list[pd.DataFrame] = []
     with store.write() as conn:

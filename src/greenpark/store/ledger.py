@@ -60,9 +60,11 @@ def monthly_quantities(conn: Connection, year: int, park_code: str | None = None
     return frame
 
 
-def park_meters(conn: Connection, park_code: str | None) -> dict[str, tuple[int, str, int, bool]]:
-    """The meters of a park by code → (id, unit, interval [s], virtual); the only park when
-    ``park_code`` is None.
+def park_meters(
+    conn: Connection, park_code: str | None, *, park_id: int | None = None
+) -> dict[str, tuple[int, str, int, bool, int | None]]:
+    """The meters of a park by code → (id, unit, interval [s], virtual, enterprise id); the
+    only park when ``park_code`` is None (or the park with id ``park_id``).
 
     Raises
     ------
@@ -70,14 +72,19 @@ def park_meters(conn: Connection, park_code: str | None) -> dict[str, tuple[int,
         No such park, or several parks and none named.
     """
     parks = conn.execute(select(Park.id, Park.code)).all()
+    if park_id is not None:
+        parks = [(p, c) for p, c in parks if p == park_id]
     if park_code is None and len(parks) != 1:
         raise InputError(f"{len(parks)} parks in the store: name one with --park")
     pid = next((p for p, c in parks if park_code in (None, c)), None)
     if pid is None:
         raise InputError(f"no park {park_code!r} in the store")
     rows = conn.execute(
-        select(Meter.id, Meter.code, Meter.unit, Meter.interval_s, Meter.formula).where(
-            Meter.park_id == pid
-        )
+        select(
+            Meter.id, Meter.code, Meter.unit, Meter.interval_s, Meter.formula, Meter.enterprise_id
+        ).where(Meter.park_id == pid)
     )
-    return {code: (mid, unit, step, bool(formula)) for mid, code, unit, step, formula in rows}
+    return {
+        code: (mid, unit, step, bool(formula), owner)
+        for mid, code, unit, step, formula, owner in rows
+    }

@@ -17,7 +17,16 @@ from greenpark.config import Settings
 from greenpark.errors import GreenparkError, InputError
 from greenpark.ingest import IngestServer
 from greenpark.store import Store
-from greenpark.web import admin, enterprises, health, meters, overview, session, stations
+from greenpark.web import (
+    admin,
+    enterprises,
+    health,
+    meters,
+    overview,
+    readings,
+    session,
+    stations,
+)
 from greenpark.web.environment import add_routes as add_environment_routes
 from greenpark.web.ingest import add_routes as add_ingest_routes
 from greenpark.web.security import CsrfCookieMiddleware
@@ -156,6 +165,7 @@ def create_app(
     stations.add_routes(app)
     add_environment_routes(app)
     meters.add_routes(app)
+    readings.add_routes(app)
     add_ingest_routes(app)
     health.add_routes(app)
     session.add_routes(app)
