@@ -146,7 +146,10 @@ def demo(
                 start_live(store, "127.0.0.1", server.port, speed=speed)
                 click.echo(f"Live: demo stations sending hourly data at {speed:g}x", err=True)
 
-        _serve(settings, store, host, port, ingest_port, on_ready)
+        # The demo must start on any machine: a busy default HJ 212 port is a warning there
+        # (an explicit --ingest-port or --live needs the server and stays an error).
+        optional = ingest_port is None and not live
+        _serve(settings, store, host, port, ingest_port, on_ready, ingest_optional=optional)
 
 
 def _demo_key_file(database_url: str) -> Path:
@@ -180,8 +183,11 @@ def _serve(
     port: int | None,
     ingest_port: int | None = None,
     on_ready: Any = None,
+    *,
+    ingest_optional: bool = False,
 ) -> None:
     import logging
+    import socket
 
     import uvicorn
 
@@ -196,9 +202,22 @@ def _serve(
         config = settings.ingest_config()
         if ingest_port is not None:
             config.port = ingest_port
-        ingest = IngestServer(store, config, on_ready=on_ready)
-        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
-        click.echo(f"HJ 212 server on {config.host}:{config.port}", err=True)
+        busy = None
+        if ingest_optional:
+            try:
+                socket.create_server((config.host, config.port)).close()
+            except OSError as exc:
+                busy = exc.strerror
+        if busy is not None:
+            click.echo(
+                f"HJ 212 port {config.host}:{config.port} is not free ({busy}): serving without "
+                "the HJ 212 server (choose a port with --ingest-port)",
+                err=True,
+            )
+        else:
+            ingest = IngestServer(store, config, on_ready=on_ready)
+            logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+            click.echo(f"HJ 212 server on {config.host}:{config.port}", err=True)
     app = create_app(settings, store=store, ingest=ingest)
     click.echo(f"Serving greenpark at http://{settings.host}:{settings.port}/", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")

@@ -95,3 +95,29 @@ def test_workers_must_be_positive(tmp_path: Path) -> None:
 
     with pytest.raises(ValueError, match="at least 1"):
         serve(f"sqlite:///{tmp_path / 'x.db'}", IngestConfig(port=0), workers=0)
+
+
+def test_demo_serves_without_hj212_when_its_port_is_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``greenpark demo`` must start on any machine: a busy default HJ 212 port is a warning
+    (``serve --ingest-port`` and ``demo --live`` need the server and fail instead)."""
+    import socket as socket_module
+
+    import uvicorn
+
+    from greenpark import cli as cli_module
+    from greenpark.config import Settings
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_: served.append(app))
+    store = Store(f"sqlite:///{tmp_path / 'd.db'}")
+    store.migrate()
+    settings = Settings(secret_key="x" * 40, database_url=store.url)
+    with socket_module.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        settings = settings.model_copy(update={"ingest_port": port})
+        cli_module._serve(settings, store, None, 0, None, ingest_optional=True)
+        assert served and served[-1].state.ingest is None  # type: ignore[attr-defined]
+        cli_module._serve(settings, store, None, 0, None, ingest_optional=False)
+        assert served[-1].state.ingest is not None  # type: ignore[attr-defined]
