@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from greenpark.store import Store
+from greenpark.store.schema import Park
 
 DATA = Path(__file__).parent / "data"
 PG_URL = os.environ.get("GREENPARK_TEST_DATABASE_URL")
@@ -33,6 +34,19 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     store.migrate()
     yield store
     store.dispose()
+
+
+@pytest.fixture
+def park_url(tmp_path: Path) -> str:
+    """URL of a migrated SQLite file holding one park (id 1, code ``P``), for CLI and
+    subprocess tests that open the store themselves."""
+    url = f"sqlite:///{tmp_path / 'park.db'}"
+    store = Store(url)
+    store.migrate()
+    with store.write() as conn:
+        conn.execute(insert(Park).values(id=1, code="P", name="Park"))
+    store.dispose()
+    return url
 
 
 @pytest.fixture

@@ -117,7 +117,6 @@ def _split_address(to: str) -> tuple[str, int]:
 
 def registry_stations(store: Any, n: int) -> list[Any]:
     """The first ``n`` registry stations as simulator stations (MN, PW, kind, SM4 key)."""
-    from greenpark.hj212.link import Link
     from greenpark.ingest.simulate import SimStation
     from greenpark.store.ingest import stations_by_mn
 
@@ -128,17 +127,7 @@ def registry_stations(store: Any, n: int) -> list[Any]:
             f"--stations {n}: the registry has {len(entries)} station(s); "
             "register more (greenpark registry import) or ask for fewer"
         )
-    out = []
-    for e in entries[:n]:
-        link = Link.from_options(e.options, e.keys)
-        version = 2 if link.sm4 is not None else 1
-        key = link.keys[0] if link.sm4 is not None and link.keys else None
-        out.append(
-            SimStation(
-                e.mn, e.pw or "123456", e.kind, link.timezone, version, key, link.sm4 or "text"
-            )
-        )
-    return out
+    return [SimStation.from_entry(e) for e in entries[:n]]
 
 
 @hj212.command("simulate")

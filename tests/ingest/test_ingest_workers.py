@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 
 from greenpark.hj212 import Decoder, Frame, encode_frame, parse_packet
 from greenpark.store import Store
-from greenpark.store.schema import Measurement, Park, Station
+from greenpark.store.schema import Measurement, Station
 
 
 def _children(pid: int) -> list[int]:
@@ -34,12 +34,10 @@ def _upload(k: int) -> bytes:
     return encode_frame(seg)
 
 
-def test_two_workers_acknowledge_and_stop_on_sigint(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'w.db'}"
+def test_two_workers_acknowledge_and_stop_on_sigint(park_url: str) -> None:
+    url = park_url
     store = Store(url)
-    store.migrate()
     with store.write() as c:
-        c.execute(insert(Park).values(id=1, code="P", name="P"))
         c.execute(
             insert(Station),
             [

@@ -11,15 +11,12 @@ from sqlalchemy import insert
 
 from greenpark.cli import cli
 from greenpark.store import Store
-from greenpark.store.schema import Enterprise, Meter, MeterMonth, Park
+from greenpark.store.schema import Enterprise, Meter, MeterMonth
 
 
-def _store(path: Path) -> str:
-    url = f"sqlite:///{path / 'l.db'}"
+def _store(url: str) -> str:
     store = Store(url)
-    store.migrate()
     with store.write() as c:
-        c.execute(insert(Park).values(id=1, code="P", name="Park"))
         c.execute(
             insert(Enterprise).values(
                 id=1, park_id=1, credit_code="91520900MA6DLXXXX1", name="E", industry="other"
@@ -54,8 +51,8 @@ def _store(path: Path) -> str:
     return url
 
 
-def test_monthly_ledger_csv(tmp_path: Path) -> None:
-    url = _store(tmp_path)
+def test_monthly_ledger_csv(park_url: str, tmp_path: Path) -> None:
+    url = _store(park_url)
     out = tmp_path / "ledger.csv"
     args = ["--database", url, "ledger", "monthly", "--year", "2023", "--calibre", "national",
             "--area", "china", "-o", str(out)]  # fmt: skip
@@ -75,8 +72,8 @@ def test_monthly_ledger_csv(tmp_path: Path) -> None:
     assert "tce" in result.output or "tce" in (result.stderr or "")
 
 
-def test_empty_year_is_an_error(tmp_path: Path) -> None:
-    url = _store(tmp_path)
+def test_empty_year_is_an_error(park_url: str) -> None:
+    url = _store(park_url)
     result = CliRunner().invoke(cli, ["--database", url, "ledger", "monthly", "--year", "2030"])
     assert result.exit_code != 0
     assert "no metered energy in 2030" in str(result.exception) + result.output

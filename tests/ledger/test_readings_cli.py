@@ -10,16 +10,13 @@ from sqlalchemy import func, insert, select
 
 from greenpark.cli import cli
 from greenpark.store import Store
-from greenpark.store.schema import Meter, MeterMonth, MeterReading, Park
+from greenpark.store.schema import Meter, MeterMonth, MeterReading
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'r.db'}"
-    store = Store(url)
-    store.migrate()
+def url(park_url: str) -> str:
+    store = Store(park_url)
     with store.write() as c:
-        c.execute(insert(Park).values(id=1, code="P", name="Park"))
         c.execute(
             insert(Meter),
             [
@@ -30,7 +27,7 @@ def url(tmp_path: Path) -> str:
             ],
         )  # fmt: skip
     store.dispose()
-    return url
+    return park_url
 
 
 def _count(url: str) -> tuple[int, float]:

@@ -37,10 +37,7 @@ def live_stations(store: Store) -> tuple[list[SimStation], dt.datetime]:
         for sid, parameter in conn.execute(q):
             if "-" not in parameter and "/" not in parameter:  # the hourly series
                 codes.setdefault(sid, []).append(parameter)
-    stations = [
-        SimStation(e.mn, e.pw or "123456", e.kind, codes=tuple(sorted(codes.get(e.id, ()))))
-        for e in entries
-    ]
+    stations = [SimStation.from_entry(e, tuple(sorted(codes.get(e.id, ())))) for e in entries]
     start = newest or dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
     return stations, start + dt.timedelta(hours=1)
 

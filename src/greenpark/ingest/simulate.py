@@ -19,11 +19,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
-
 from greenpark.hj212.frame import Decoder, Frame, encode_frame
+from greenpark.hj212.link import Link
 from greenpark.hj212.packet import CpItem, Packet, build, parse_packet
 from greenpark.ingest.rows import HOURLY_ALIASES, ST_BY_KIND
+from greenpark.ingest.stats import percentiles
+from greenpark.store.ingest import StationEntry
 
 #: Store parameter → HJ 212 code on the wire (the inverse of ``HOURLY_ALIASES``).
 WIRE_CODES = {alias: code for (code, _suffix), alias in HOURLY_ALIASES.items()}
@@ -63,6 +64,10 @@ TYPICAL: dict[str, dict[str, tuple[float, float]]] = {
 }
 
 
+#: PW sent by a simulated station whose registry entry has none (then it is not checked).
+UNCHECKED_PW = "123456"
+
+
 @dataclass(frozen=True)
 class SimStation:
     """One simulated data logger."""
@@ -81,6 +86,30 @@ class SimStation:
         """System code of the station's kind."""
         return ST_BY_KIND.get(self.kind, "22")
 
+    @classmethod
+    def from_entry(cls, entry: StationEntry, codes: tuple[str, ...] = ()) -> SimStation:
+        """The data logger of a registry station: its MN, PW (a placeholder when the
+        registry checks none), kind, time zone and, for an SM4 station, its current key and
+        wire form (then it speaks HJ 212-2025).
+
+        Raises
+        ------
+        ValueError
+            The station's ``hj212`` options are invalid (``Link.from_options``).
+        """
+        link = Link.from_options(entry.options, entry.keys)
+        key = link.keys[0] if link.sm4 is not None and link.keys else None
+        return cls(
+            entry.mn,
+            entry.pw or UNCHECKED_PW,
+            entry.kind,
+            link.timezone,
+            2 if key is not None else 1,
+            key,
+            link.sm4 or "text",
+            codes,
+        )
+
 
 @dataclass
 class SimReport:
@@ -97,7 +126,7 @@ class SimReport:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready summary with p50/p99 acknowledgement latency [ms]."""
-        lat = np.asarray(self.latencies_ms) if self.latencies_ms else np.asarray([np.nan])
+        lat = percentiles(self.latencies_ms)
         return {
             "stations": self.stations,
             "sent": self.sent,
@@ -107,8 +136,8 @@ class SimReport:
             "reconnects": self.reconnects,
             "seconds": round(self.seconds, 2),
             "acked_per_s": round(self.acked / self.seconds, 1) if self.seconds else None,
-            "ack_p50_ms": round(float(np.nanpercentile(lat, 50)), 2),
-            "ack_p99_ms": round(float(np.nanpercentile(lat, 99)), 2),
+            "ack_p50_ms": lat["p50"],
+            "ack_p99_ms": lat["p99"],
         }
 
 

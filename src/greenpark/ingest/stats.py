@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,9 @@ import numpy as np
 WINDOW = 20_000
 
 
-def _percentiles(samples: deque[float]) -> dict[str, float | None]:
+def percentiles(samples: Iterable[float]) -> dict[str, float | None]:
+    """p50, p99 and max of ``samples`` rounded to 0.01 (None when there are none)."""
+    samples = list(samples)
     if not samples:
         return {"p50": None, "p99": None, "max": None}
     a = np.fromiter(samples, dtype=float)
@@ -73,6 +76,6 @@ class IngestStats:
             "commits": self.commits,
             "commit_errors": self.commit_errors,
             "keys_rotated": self.keys_rotated,
-            "commit_latency_ms": _percentiles(self.commit_ms),
-            "ack_latency_ms": _percentiles(self.ack_ms),
+            "commit_latency_ms": percentiles(self.commit_ms),
+            "ack_latency_ms": percentiles(self.ack_ms),
         }
