@@ -378,6 +378,7 @@ class DemoRegistry:
                     "unit": m.unit,
                     "interval_s": 900,
                     "formula": m.formula,
+                    "renewable": m.role == "pv",
                 }
                 for m in self.meters
             ],

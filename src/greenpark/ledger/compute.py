@@ -33,7 +33,7 @@ from greenpark.standards.energy import (
     purchased_factor,
 )
 
-__all__ = ["CARRIER_RULES", "CarrierRule", "LedgerOptions", "monthly_ledger"]
+__all__ = ["CARRIER_RULES", "CarrierRule", "LedgerOptions", "UserFactor", "monthly_ledger"]
 
 #: Heat content of low-pressure steam, GB/T 2589-2020 Appendix A (3 763 MJ/t) [GJ/t].
 STEAM_GJ_PER_T: Final[float] = 3.763
@@ -77,6 +77,37 @@ CARRIER_RULES: Final[dict[str, CarrierRule]] = {
 
 
 @dataclass(frozen=True)
+class UserFactor:
+    """A user's version of a coefficient or factor (store table ``factor_version``).
+
+    Attributes
+    ----------
+    kind : {"electricity", "fuel", "purchased", "coal"}
+        What it replaces: an electricity factor (``key`` ``calibre/area``, by data
+        ``year``) [tCO2/MWh]; a fuel's combustion factor (``key`` a row of ``fuel_co2.csv``)
+        [tCO2 per t or m³]; purchased heat (``key`` ``heat``) [tCO2/GJ]; a standard-coal
+        coefficient (``key`` ``energy/basis`` of ``standard_coal.csv``) [kgce per its unit].
+    year : int or None
+        Data year it covers; None: every year (fuel, purchased, coal).
+    version : int or None
+        Its id in the store, recorded with each figure that used it.
+    """
+
+    kind: str
+    key: str
+    year: int | None
+    value: float
+    unit: str
+    source: str
+    version: int | None = None
+
+    @property
+    def ref(self) -> str:
+        """``kind:key:year`` (year ``*`` when it covers every year)."""
+        return f"{self.kind}:{self.key}:{'*' if self.year is None else self.year}"
+
+
+@dataclass(frozen=True)
 class LedgerOptions:
     """Choices of a ledger run, recorded with its results.
 
@@ -93,6 +124,8 @@ class LedgerOptions:
         heating value already converted, or electricity's 等价值 with ``basis="equal"``.
     basis : {"equivalent", "equal"}
         Standard-coal basis (当量值 by default).
+    user_factors : tuple of UserFactor
+        The user's factor versions in force; they replace the shipped tables' values.
     """
 
     calibre: str = "province"
@@ -100,6 +133,27 @@ class LedgerOptions:
     natural_gas: str = "natural_gas_gasfield"
     coefficients: dict[str, float] = field(default_factory=dict)
     basis: str = "equivalent"
+    user_factors: tuple[UserFactor, ...] = ()
+
+    def user(self, kind: str, key: str, year: int | None) -> UserFactor | None:
+        """The user's version for ``kind``/``key`` of ``year`` (exact year first, then one
+        for every year), or None."""
+        found = None
+        for f in self.user_factors:
+            if f.kind == kind and f.key == key:
+                if f.year == year:
+                    return f
+                if f.year is None:
+                    found = f
+        return found
+
+    def electricity_versions(self, calibre: str, area: str) -> dict[int, Factor]:
+        """The user's electricity factors of ``calibre/area`` by data year."""
+        return {
+            f.year: Factor(f.value, f.unit, f.source, "user", f.year, f"user version {f.version}")
+            for f in self.user_factors
+            if f.kind == "electricity" and f.key == f"{calibre}/{area}" and f.year is not None
+        }
 
 
 def _coefficient(carrier: str, rule: CarrierRule, options: LedgerOptions) -> Coefficient | None:
@@ -112,20 +166,64 @@ def _coefficient(carrier: str, rule: CarrierRule, options: LedgerOptions) -> Coe
     basis = options.basis if carrier == "electricity" else "equivalent"
     if rule.energy == "fresh_water":
         basis = "equal"  # a working medium: only an equal value exists (Appendix B)
+    user = options.user("coal", f"{energy}/{basis}", None)
+    if user is not None:
+        shipped = coal_coefficient(energy, basis=basis, value=user.value)
+        return Coefficient(
+            energy,
+            basis,
+            user.value,
+            shipped.unit,
+            user.source,
+            "user",
+            f"user version {user.version}",
+        )
     return coal_coefficient(energy, basis=basis)
+
+
+def _user_factor(f: UserFactor, year: int) -> Factor:
+    return Factor(f.value, f.unit, f.source, "user", year, f"user version {f.version}")
+
+
+def _heat_factor(year: int, options: LedgerOptions) -> Factor:
+    user = options.user("purchased", "heat", year)
+    return _user_factor(user, year) if user else purchased_factor("heat")
+
+
+def electricity_kwh_factor(year: int, calibre: str, area: str, options: LedgerOptions) -> Factor:
+    """The electricity factor of data ``year`` per kWh (the carrier's unit) [tCO2/kWh], the
+    user's versions included; the nearest earlier year when ``year`` is not published.
+
+    References
+    ----------
+    MEE/NBS electricity CO2 factors (:func:`greenpark.standards.energy.electricity_factor`).
+    """
+    f = electricity_factor(year, calibre, area, extra=options.electricity_versions(calibre, area))
+    return Factor(f.value / 1000, "tCO2/kWh", f.source, f.confidence, f.year, f.note)
+
+
+def factor_ref(carrier: str, year: int, options: LedgerOptions) -> str:
+    """``kind:key:year`` of the factor a carrier's CO2 uses in ``year`` ("" for none)."""
+    rule = CARRIER_RULES[carrier]
+    if rule.scope == "direct" and rule.fuel is not None:
+        return f"fuel:{rule.fuel}:{year}"
+    if carrier == "electricity":
+        return f"electricity:{options.calibre}/{options.area}:{year}"
+    if carrier in ("heat", "steam"):
+        return f"purchased:heat:{year}"
+    return ""
 
 
 def _factor(carrier: str, rule: CarrierRule, year: int, options: LedgerOptions) -> Factor | None:
     if rule.scope == "direct" and rule.fuel is not None:
-        return fuel_emission_factor(rule.fuel)
+        user = options.user("fuel", rule.fuel, year)
+        return _user_factor(user, year) if user else fuel_emission_factor(rule.fuel)
     if carrier == "electricity":
-        f = electricity_factor(year, options.calibre, options.area)
-        # tCO2/MWh → tCO2/kWh, the carrier's unit
-        return Factor(f.value / 1000, "tCO2/kWh", f.source, f.confidence, f.year, f.note)
+        return electricity_kwh_factor(year, options.calibre, options.area, options)
     if carrier == "heat":
-        return purchased_factor("heat")
+        return _heat_factor(year, options)
     if carrier == "steam":
-        heat = purchased_factor("heat")
+        heat = _heat_factor(year, options)
         note = f"{STEAM_GJ_PER_T} GJ/t (GB/T 2589-2020 low-pressure steam) x {heat.value} tCO2/GJ"
         return Factor(heat.value * STEAM_GJ_PER_T, "tCO2/t", heat.source, "S1", None, note)
     return None
@@ -149,7 +247,8 @@ def monthly_ledger(quantities: pd.DataFrame, options: LedgerOptions | None = Non
         The input columns plus ``kgce``, ``tce`` [t], ``tco2_direct``, ``tco2_indirect``
         [t], ``coefficient`` [kgce per carrier unit], ``coefficient_source``, ``basis``,
         ``co2_factor`` [tCO2 per carrier unit], ``factor_year``, ``factor_source`` and
-        ``factor_note`` (e.g. "2025 not published: the 2022 factor is used").
+        ``factor_note`` (e.g. "2025 not published: the 2022 factor is used"; "user
+        version N" for a user's factor) and ``factor_ref`` (``kind:key:year``).
 
     Raises
     ------
@@ -209,6 +308,7 @@ def monthly_ledger(quantities: pd.DataFrame, options: LedgerOptions | None = Non
                 "factor_year": factor.year if factor else None,
                 "factor_source": factor.source if factor else "",
                 "factor_note": factor.note if factor else "",
+                "factor_ref": factor_ref(carrier, year, options) if factor else "",
             }
         )
     result = pd.DataFrame(rows, index=out.index)

@@ -189,6 +189,12 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
             help="energy used, or produced/delivered (PV, engine, heat output: not use)",
         ),
         Column("formula", "text", help="virtual meter: other meters' codes, e.g. M1 + M2 - M3"),
+        Column(
+            "renewable",
+            "boolean",
+            default=False,
+            help="production meter of on-site renewable generation (PV, wind)",
+        ),
     ),
     "station": (
         Column("code", "code", required=True, help="station code"),

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Final
@@ -193,7 +194,13 @@ def standard_coal(quantity: float, energy: str, **options: float | str | None) -
     return quantity * coal_coefficient(energy, **options).value  # type: ignore[arg-type]
 
 
-def electricity_factor(year: int, calibre: str = "national", area: str = "china") -> Factor:
+def electricity_factor(
+    year: int,
+    calibre: str = "national",
+    area: str = "china",
+    *,
+    extra: Mapping[int, Factor] | None = None,
+) -> Factor:
     """The electricity CO2 factor for data ``year`` [tCO2/MWh = kgCO2/kWh].
 
     Parameters
@@ -207,6 +214,9 @@ def electricity_factor(year: int, calibre: str = "national", area: str = "china"
     area : str
         ``china`` for national calibres; a grid region (``south`` for Guizhou) or a province
         (``guizhou``) in lower case.
+    extra : mapping of int to Factor, optional
+        Factors by data year that replace or add to the table's (a user's versions, e.g. a
+        newly published year); they take part in the nearest-earlier-year choice.
 
     Returns
     -------
@@ -225,10 +235,15 @@ def electricity_factor(year: int, calibre: str = "national", area: str = "china"
     No. 12; 2022 data: 2024-12-20; 2023 data: January 2026); MEE notices on enterprise GHG
     reporting (0.5703 tCO2/MWh for 2023-2025).
     """
-    years = _electricity_rows().get((calibre, area))
-    if years is None:
+    rows = _electricity_rows().get((calibre, area))
+    if rows is None and not extra:
         known = sorted({f"{c}/{a}" for c, a in _electricity_rows()})
         raise ValueError(f"no electricity factors for {calibre}/{area}; known: {known}")
+    years: dict[int, Factor] = {
+        y: Factor(float(r["factor"]), r["unit"], r["source"], r["confidence"], y)
+        for y, r in (rows or {}).items()
+    }
+    years.update(extra or {})
     earlier = [y for y in years if y <= year]
     if not earlier:
         raise ValueError(
@@ -236,9 +251,9 @@ def electricity_factor(year: int, calibre: str = "national", area: str = "china"
             f"(first published data year: {min(years)})"
         )
     used = max(earlier)
-    row = years[used]
+    f = years[used]
     note = "" if used == year else f"{year} not published: the {used} factor is used"
-    return Factor(float(row["factor"]), row["unit"], row["source"], row["confidence"], used, note)
+    return Factor(f.value, f.unit, f.source, f.confidence, used, note)
 
 
 def fuel_emission_factor(

@@ -130,7 +130,7 @@ KINDS: dict[str, Kind] = {
                 Reference("site", Site, "code", "site_id"),
                 Reference("parent", Meter, "code", "parent_id"),
             ),
-            ("name", "carrier", "unit", "interval_s", "direction", "formula"),
+            ("name", "carrier", "unit", "interval_s", "direction", "formula", "renewable"),
         ),
         Kind(
             "station",

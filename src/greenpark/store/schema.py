@@ -79,6 +79,22 @@ SITE_KINDS = ("site", "building")
 #: What a meter's quantity is to its owner: energy received and used, or energy the owner
 #: generates or delivers to others (PV, gas engines, heat and cooling output).
 METER_DIRECTIONS = ("consumption", "production")
+#: What a hand-entered monthly ledger figure is (``greenpark.ledger.entries``): industrial
+#: production use, non-production use, purchases and closing stock of a carrier (the columns
+#: of the 205-1 table); green certificates and green-power contracts [MWh]; output.
+ENTRY_KINDS = (
+    "consumption",
+    "non_production",
+    "purchase",
+    "closing_stock",
+    "gec",
+    "green_power",
+    "output",
+)
+#: Kinds of factor a user may version (``greenpark.ledger.factors``).
+FACTOR_KINDS = ("electricity", "fuel", "purchased", "coal")
+#: Quantities a yearly budget caps.
+TARGET_QUANTITIES = ("tce", "tco2")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -264,6 +280,9 @@ class Meter(Base):
     interval_s: Mapped[int] = mapped_column(Integer, default=900)  # [s]
     direction: Mapped[str] = mapped_column(String(16), default="consumption")
     formula: Mapped[str | None] = mapped_column(Text)  # virtual meters only
+    #: A production meter of on-site renewable generation (PV, wind): zero-carbon
+    #: electricity counted once in the park's green-electricity share (greenpark.ledger).
+    renewable: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Station(Base):
@@ -513,6 +532,94 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(String(64), index=True)
     ip: Mapped[str | None] = mapped_column(String(64), index=True)
     time: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class LedgerEntry(Base):
+    """A monthly ledger figure entered by hand (fuel bought by the tonne, stocks, green
+    certificates, green-power contracts, output), with who entered it and when.
+
+    ``enterprise_id`` None: a park-level figure. One row per (park, enterprise, month,
+    carrier, kind); entering it again replaces the value and the who/when.
+    """
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ENTRY_KINDS), name="kind"),
+        Index("ix_ledger_entry_month", "park_id", "month"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"))
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), index=True
+    )
+    month: Mapped[str] = mapped_column(String(7))  # "YYYY-MM", park zone
+    carrier: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    quantity: Mapped[float] = mapped_column(Float)  # in ``unit``
+    unit: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by: Mapped[str | None] = mapped_column(String(64))
+    entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class FactorVersion(Base):
+    """A user's version of a coefficient or emission factor, overriding the shipped table.
+
+    ``kind`` electricity (``key`` calibre/area, by data ``year``), fuel (``key`` the fuel),
+    purchased (heat) or coal (``key`` the GB/T 2589 row/basis). Rows are never deleted: a
+    change supersedes the version in force (``superseded_at``) and adds a new one.
+    """
+
+    __tablename__ = "factor_version"
+    __table_args__ = (
+        CheckConstraint(_in("kind", FACTOR_KINDS), name="kind"),
+        Index("ix_factor_version_key", "kind", "key", "year"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int | None] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)  # in ``unit``
+    unit: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class EnergyTarget(Base):
+    """A yearly energy (tce) or carbon (tCO2) budget of an enterprise or of the park
+    (``enterprise_id`` None)."""
+
+    __tablename__ = "energy_target"
+    __table_args__ = (CheckConstraint(_in("quantity", TARGET_QUANTITIES), name="quantity"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE")
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[str] = mapped_column(String(8))
+    budget: Mapped[float] = mapped_column(Float)  # [t] of tce or tCO2
+    set_by: Mapped[str | None] = mapped_column(String(64))
+    set_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class LedgerReport(Base):
+    """A ledger report issued (``greenpark ledger report``): its period, totals and the
+    factors it used, so a later factor change can name the reports it affects."""
+
+    __tablename__ = "ledger_report"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    month: Mapped[int | None] = mapped_column(Integer)
+    format: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    totals: Mapped[dict[str, Any]] = mapped_column(JSON)
+    factors: Mapped[list[str]] = mapped_column(JSON)  # "kind:key:year" of every factor used
 
 
 class AuditEvent(Base):
