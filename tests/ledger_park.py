@@ -1,4 +1,5 @@
-"""A small park for the ledger tests: a manufacturer and the multi-energy station.
+"""A small park for the ledger and web ledger tests (``import ledger_park``): a
+manufacturer and the multi-energy station.
 
 Monthly meter totals (``meter_month``), 2022 and 2023, hand-checkable:
 
