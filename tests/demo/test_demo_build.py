@@ -295,3 +295,28 @@ def _check_overview_against_facts(store: Store) -> None:
         + 2 * facts.sewage_treatment_plants
     )
     assert all(s["latest"] for s in stations)
+
+
+def test_demo_ledger(small) -> None:  # type: ignore[no-untyped-def]
+    """The demo's ledger: the station's PV counted as on-site renewable, its gas in the park
+    total, green certificates netted, diesel entered by the tonne, budgets with warnings."""
+    from greenpark.ledger.service import load_book
+    from greenpark.store.ledger import list_entries, resolve_park, targets
+
+    store, _, recorder = small
+    assert ("ledger", 2, 2) in recorder.calls
+    with store.read() as conn:
+        park = resolve_park(conn, PARK_CODE)
+        entries = list_entries(conn, park.id)
+        budgets = targets(conn, park.id, YEAR)
+        book = load_book(conn, YEAR, PARK_CODE)[1]
+    kinds = set(entries["kind"])
+    assert {"gec", "green_power", "consumption", "closing_stock", "purchase", "output"} <= kinds
+    assert set(entries["entered_by"]) == {"demo"}
+    assert ("", "tce") in budgets and ("", "tco2") in budgets
+    s = book.summary
+    assert s["renewable_kwh"] > 0 and s["internal_kwh"] > s["renewable_kwh"]  # PV + engines
+    assert s["tce"] < s["members_tce"]  # the station's deliveries counted once
+    assert s["green_certificates_mwh"] > 0 and s["tco2_market"] != s["tco2"]
+    assert set(book.rows["carrier"]) >= {"electricity", "natural_gas", "water", "diesel"}
+    assert all(p.status in ("no_budget", "ok", "watch", "over") for p in book.projections.values())

@@ -236,7 +236,7 @@ def build_demo(
         Rebuild even if the same demo is already complete.
     progress
         Called as ``progress(stage, done, total)`` with stages ``"cleanup"``,
-        ``"registry"``, ``"station data"`` and ``"meter data"``.
+        ``"registry"``, ``"station data"``, ``"meter data"`` and ``"ledger"``.
     days
         Build only the first ``days`` days of the year (quick tests); ``None`` = all.
 
@@ -284,6 +284,7 @@ def build_demo(
     profiles = load_profiles()
     groups = series_groups(registry)
     _write_groups(store, seed, cal, registry, profiles, groups, ids, report_progress)
+    _write_ledger(store, seed, cal.year, registry, report_progress)
 
     with store.write() as conn:
         counts = park_counts(conn, PARK_CODE)
@@ -305,6 +306,31 @@ def build_demo(
         reused=False,
         size=size,
     )
+
+
+def _write_ledger(
+    store: Store, seed: int, year: int, registry: DemoRegistry, report_progress: Progress
+) -> None:
+    """The ledger's hand entries and budgets, through the ledger's own checks and audit."""
+    from greenpark.demo.ledger import DEMO_ACTOR, budgets, hand_entries
+    from greenpark.ledger.service import enter_figures, load_book, set_budget
+
+    report_progress("ledger", 0, 2)
+    with store.read() as conn:
+        book = load_book(conn, year, PARK_CODE)[1]
+    enter_figures(
+        store, hand_entries(seed, registry, book), park_code=PARK_CODE, who=DEMO_ACTOR,
+        source="demo",
+    )  # fmt: skip
+    report_progress("ledger", 1, 2)
+    with store.read() as conn:
+        book = load_book(conn, year, PARK_CODE)[1]
+    for enterprise, quantity, budget in budgets(seed, registry, book):
+        set_budget(
+            store, year=year, quantity=quantity, budget=budget, enterprise=enterprise,
+            who=DEMO_ACTOR, park_code=PARK_CODE,
+        )  # fmt: skip
+    report_progress("ledger", 2, 2)
 
 
 def _write_groups(

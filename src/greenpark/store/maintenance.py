@@ -8,15 +8,20 @@ park's meters and stations), so it never relies on cascades and stays fast on la
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from greenpark.store.schema import (
     Asset,
     Certification,
+    EnergyTarget,
     Enterprise,
     EnterpriseYear,
     HighTechCertificate,
+    LedgerEntry,
+    LedgerReport,
     Measurement,
     Meta,
     Meter,
@@ -41,8 +46,19 @@ PARK_TABLES: tuple[str, ...] = (
     "certification",
     "asset",
     "vehicle",
+    "ledger_entry",
+    "energy_target",
+    "ledger_report",
     "enterprise",
     "park",
+)
+
+
+#: The ledger's tables of a park (hand entries, budgets, issued reports).
+LEDGER_TABLES: tuple[tuple[str, Any], ...] = (
+    ("ledger_entry", LedgerEntry),
+    ("energy_target", EnergyTarget),
+    ("ledger_report", LedgerReport),
 )
 
 
@@ -101,6 +117,8 @@ def delete_park(conn: Connection, code: str) -> dict[str, int]:
         ).rowcount
     deleted["asset"] = conn.execute(delete(Asset).where(Asset.park_id == pid)).rowcount
     deleted["vehicle"] = conn.execute(delete(Vehicle).where(Vehicle.park_id == pid)).rowcount
+    for name, model in LEDGER_TABLES:
+        deleted[name] = conn.execute(delete(model).where(model.park_id == pid)).rowcount
     deleted["enterprise"] = conn.execute(
         delete(Enterprise).where(Enterprise.park_id == pid)
     ).rowcount
@@ -136,6 +154,7 @@ def park_counts(conn: Connection, code: str) -> dict[str, int]:
         ("site", Site),
         ("asset", Asset),
         ("vehicle", Vehicle),
+        *LEDGER_TABLES,
         ("enterprise", Enterprise),
     )
     for name, model in owned:
