@@ -233,15 +233,17 @@ def ledger_factor() -> None:
 @click.option(
     "--kind",
     required=True,
-    type=click.Choice(["electricity", "fuel", "purchased", "coal"]),
+    type=click.Choice(["electricity", "fuel", "purchased", "coal", "heating_value"]),
     help="electricity [tCO2/MWh], fuel [tCO2/t or m³], purchased heat [tCO2/GJ], "
-    "coal (standard-coal coefficient) [kgce per unit].",
+    "coal (standard-coal coefficient) [kgce per unit], heating_value (an enterprise's "
+    "measured low heating value) [kJ/m³ or kJ/kg].",
 )
 @click.option(
     "--key",
     required=True,
     help="electricity: calibre/area (province/guizhou); fuel: natural_gas, diesel...; "
-    "purchased: heat; coal: energy/basis (natural_gas_gasfield/equivalent).",
+    "purchased: heat; coal: energy/basis (natural_gas_gasfield/equivalent); "
+    "heating_value: credit_code/carrier.",
 )
 @click.option("--year", type=int, default=None, help="Data year (required for electricity).")
 @click.option("--value", type=float, required=True, help="The value, in the kind's unit.")

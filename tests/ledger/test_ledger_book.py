@@ -220,3 +220,33 @@ def test_cli_summary_report_and_entries(park: Store, park_url: str, tmp_path: Pa
 
     wb = openpyxl.load_workbook(out)
     assert "2023-02" in wb.sheetnames and "carbon" in wb.sheetnames
+
+
+def test_measured_heating_value_overrides_for_one_enterprise(park: Store) -> None:
+    # GB/T 2589-2008 clause 4.1: a measured low heating value replaces the reference
+    # coefficient: 36 000 kJ/m³ / 29 307 kJ/kgce = 1.22838 kgce/m³ (reference 1.2143).
+    change = change_factor(
+        park, kind="heating_value", key=f"{_park.A}/natural_gas", year=None, value=36_000,
+        source="lab report 2023-001", who="alice",
+    )  # fmt: skip
+    assert len(change.months) == 24  # both years of data: every month of A's gas changes
+    book = _book(park)
+    jan = book.park_months.set_index("month").loc["2023-01"]
+    assert jan["tce"] == pytest.approx(35.3323 - 1.2143 + 36_000 / 29_307)  # into the park total
+    rows = book.rows
+    gas = rows[rows["carrier"] == "natural_gas"].set_index("enterprise")
+    a = gas.loc[_park.A].iloc[0]
+    assert a["coefficient"] == pytest.approx(36_000 / 29_307)
+    assert a["tce"] == pytest.approx(1_000 * 36_000 / 29_307 / 1000)
+    assert a["coefficient_source"] == "lab report 2023-001"
+    assert gas.loc[_park.S].iloc[0]["coefficient"] == pytest.approx(1.2143)  # the station's
+    with pytest.raises(InputError, match="no enterprise"):
+        change_factor(
+            park, kind="heating_value", key="X/natural_gas", year=None, value=1.0,
+            source="s", who="x",
+        )  # fmt: skip
+    with pytest.raises(InputError, match="of a fuel"):
+        change_factor(
+            park, kind="heating_value", key=f"{_park.A}/cooling", year=None, value=1.0,
+            source="s", who="x",
+        )  # fmt: skip

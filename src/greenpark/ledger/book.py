@@ -223,6 +223,7 @@ def _ledger_year(inputs: BookInputs, year: int, options: LedgerOptions) -> dict[
     external = (members - internal).clip(lower=0.0)
     park_q = external.rename("quantity").reset_index()
     park = monthly_ledger(park_q, options) if not park_q.empty else park_q
+    park = _members_coefficients(park, rows)
     park["supply"] = "outside the park"
     given = options.coefficients.get("electricity")
     elec_coef = coal_coefficient("electricity", basis=options.basis, value=given)
@@ -288,6 +289,27 @@ def _ledger_year(inputs: BookInputs, year: int, options: LedgerOptions) -> dict[
         "prod": prod,
         "elec_coef": elec_coef,
     }
+
+
+def _members_coefficients(park: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Standard coal of the park's carriers at the members' quantity-weighted coefficient,
+    so an enterprise's measured heating value carries into the park total."""
+    if park.empty:
+        return park
+    g = rows.groupby(["month", "carrier"])[["kgce", "quantity"]].sum()
+    weighted = (g["kgce"] / g["quantity"].where(g["quantity"] > 0)).rename("weighted")
+    park = park.join(weighted, on=["month", "carrier"])
+    differs = park["weighted"].notna() & park["coefficient"].notna()
+    differs &= (park["weighted"] - park["coefficient"]).abs() > 1e-12
+    if differs.any():
+        park.loc[differs, "coefficient"] = park.loc[differs, "weighted"]
+        park.loc[differs, "kgce"] = park.loc[differs, "quantity"] * park.loc[differs, "weighted"]
+        park.loc[differs, "tce"] = park.loc[differs, "kgce"] / 1000
+        park.loc[differs, "coefficient_source"] = (
+            park.loc[differs, "coefficient_source"]
+            + " and members' measured heating values (quantity-weighted)"
+        )
+    return park.drop(columns="weighted")
 
 
 def _enterprise_table(

@@ -82,11 +82,14 @@ class UserFactor:
 
     Attributes
     ----------
-    kind : {"electricity", "fuel", "purchased", "coal"}
+    kind : {"electricity", "fuel", "purchased", "coal", "heating_value"}
         What it replaces: an electricity factor (``key`` ``calibre/area``, by data
         ``year``) [tCO2/MWh]; a fuel's combustion factor (``key`` a row of ``fuel_co2.csv``)
         [tCO2 per t or m³]; purchased heat (``key`` ``heat``) [tCO2/GJ]; a standard-coal
-        coefficient (``key`` ``energy/basis`` of ``standard_coal.csv``) [kgce per its unit].
+        coefficient (``key`` ``energy/basis`` of ``standard_coal.csv``) [kgce per its unit];
+        an enterprise's measured low heating value of a carrier (``key``
+        ``credit_code/carrier``) [kJ per the GB/T 2589 row's unit: kJ/m³, kJ/kg], which
+        replaces the reference coefficient for that enterprise (GB/T 2589 clause 4.1).
     year : int or None
         Data year it covers; None: every year (fuel, purchased, coal).
     version : int or None
@@ -156,10 +159,19 @@ class LedgerOptions:
         }
 
 
-def _coefficient(carrier: str, rule: CarrierRule, options: LedgerOptions) -> Coefficient | None:
+def _coefficient(
+    carrier: str,
+    rule: CarrierRule,
+    options: LedgerOptions,
+    measured: UserFactor | None = None,
+) -> Coefficient | None:
     if rule.energy is None:
         return None
     energy = options.natural_gas if carrier == "natural_gas" else rule.energy
+    if measured is not None:
+        c = coal_coefficient(energy, heating_value=measured.value)
+        note = f"{c.note}; user version {measured.version}"
+        return Coefficient(energy, c.basis, c.value, c.unit, measured.source, "measured", note)
     given = options.coefficients.get(carrier)
     if given is not None:
         return coal_coefficient(energy, basis=options.basis, value=given / rule.scale)
@@ -267,7 +279,11 @@ def monthly_ledger(quantities: pd.DataFrame, options: LedgerOptions | None = Non
         raise InputError(f"missing column(s) {missing}; expected month, carrier, quantity")
     out = quantities.copy()
     rows = []
-    cache: dict[tuple[str, int], tuple[Coefficient | None, Factor | None]] = {}
+    cache: dict[tuple[str, int, str], tuple[Coefficient | None, Factor | None]] = {}
+    heating = any(f.kind == "heating_value" for f in options.user_factors)
+    enterprises = (
+        list(out["enterprise"]) if heating and "enterprise" in out.columns else [""] * len(out)
+    )
     for i, (month, carrier, quantity) in enumerate(
         zip(out["month"], out["carrier"], out["quantity"], strict=True)
     ):
@@ -283,11 +299,16 @@ def monthly_ledger(quantities: pd.DataFrame, options: LedgerOptions | None = Non
             raise InputError(f"{where}: month {month!r} is not YYYY-MM") from None
         if not quantity >= 0:
             raise InputError(f"{where}: quantity {quantity!r} is negative or missing")
-        key = (carrier, year)
+        measured = (
+            options.user("heating_value", f"{enterprises[i]}/{carrier}", year)
+            if heating and enterprises[i]
+            else None
+        )
+        key = (carrier, year, measured.ref if measured else "")
         if key not in cache:
             try:
                 cache[key] = (
-                    _coefficient(carrier, rule, options),
+                    _coefficient(carrier, rule, options, measured),
                     _factor(carrier, rule, year, options),
                 )
             except ValueError as exc:

@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from greenpark.auth.service import audit
 from greenpark.errors import InputError, RowError, RowsError
 from greenpark.ledger.book import Book, BookInputs, build_book, form_rows
-from greenpark.ledger.compute import LedgerOptions, UserFactor
+from greenpark.ledger.compute import CARRIER_RULES, LedgerOptions, UserFactor
 from greenpark.ledger.entries import check_entries
 from greenpark.standards import energy
 from greenpark.store import ledger as db
@@ -43,6 +43,7 @@ FACTOR_UNITS: Final[dict[str, str]] = {
     "fuel": "tCO2 per t or m³ of the fuel",
     "purchased": "tCO2/GJ",
     "coal": "kgce per the energy's unit in standard_coal.csv",
+    "heating_value": "kJ per the energy's unit in standard_coal.csv (kJ/m³, kJ/kg)",
 }
 
 
@@ -184,6 +185,16 @@ def _check_factor(kind: str, key: str, year: int | None, value: float) -> str:
         return f.unit
     if kind == "purchased":
         return energy.purchased_factor(key).unit
+    if kind == "heating_value":
+        carrier = key.partition("/")[2]
+        rule = CARRIER_RULES.get(carrier)
+        if rule is None or rule.energy is None:
+            raise InputError(
+                f"heating value key {key!r}: give credit_code/carrier of a fuel "
+                "(natural_gas, diesel, gasoline, coal)"
+            )
+        unit = energy.coal_coefficient(rule.energy).unit.split("/")[1]
+        return f"kJ/{unit}"
     name, _, basis = key.partition("/")
     return energy.coal_coefficient(name, basis=basis or "equivalent").unit
 
@@ -260,6 +271,10 @@ def change_factor(
     now = _now()
     with store.write() as conn:
         park = db.resolve_park(conn, park_code)
+        if kind == "heating_value":
+            code = key.partition("/")[0].upper()
+            if code not in db.enterprise_ids(conn, park.id):
+                raise InputError(f"heating value key {key!r}: no enterprise {code} in {park.code}")
         years = _data_years(conn, park)
         before_opts = with_user_factors(conn, base)
         before = _park_months(conn, park, years, before_opts)
@@ -337,6 +352,10 @@ def _shipped(kind: str, key: str, year: int | None) -> dict[str, Any] | None:
         if kind == "purchased":
             f = energy.purchased_factor(key)
             return {"value": f.value, "source": f.source}
+        if kind == "heating_value":
+            rule = CARRIER_RULES[key.partition("/")[2]]
+            row = energy.coal_coefficient(rule.energy or "")
+            return {"coefficient": row.value, "source": row.source}
         name, _, basis = key.partition("/")
         c = energy.coal_coefficient(name, basis=basis or "equivalent")
         return {"value": c.value, "source": c.source}

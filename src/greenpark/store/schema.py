@@ -92,7 +92,7 @@ ENTRY_KINDS = (
     "output",
 )
 #: Kinds of factor a user may version (``greenpark.ledger.factors``).
-FACTOR_KINDS = ("electricity", "fuel", "purchased", "coal")
+FACTOR_KINDS = ("electricity", "fuel", "purchased", "coal", "heating_value")
 #: Quantities a yearly budget caps.
 TARGET_QUANTITIES = ("tce", "tco2")
 
@@ -566,7 +566,8 @@ class FactorVersion(Base):
     """A user's version of a coefficient or emission factor, overriding the shipped table.
 
     ``kind`` electricity (``key`` calibre/area, by data ``year``), fuel (``key`` the fuel),
-    purchased (heat) or coal (``key`` the GB/T 2589 row/basis). Rows are never deleted: a
+    purchased (heat), coal (``key`` the GB/T 2589 row/basis) or heating_value (an
+    enterprise's measured heating value: ``key`` credit_code/carrier). Rows are never deleted: a
     change supersedes the version in force (``superseded_at``) and adds a new one.
     """
 

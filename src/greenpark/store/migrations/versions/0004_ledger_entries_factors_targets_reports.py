@@ -39,7 +39,7 @@ def upgrade() -> None:
             "superseded_at", greenpark.store.schema.UTCDateTime(timezone=True), nullable=True
         ),
         sa.CheckConstraint(
-            "kind IN ('electricity', 'fuel', 'purchased', 'coal')",
+            "kind IN ('electricity', 'fuel', 'purchased', 'coal', 'heating_value')",
             name=op.f("ck_factor_version_kind"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_factor_version")),
