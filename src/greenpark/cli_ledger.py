@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from greenpark.errors import InputError
 from greenpark.store.schema import ENTRY_KINDS
 
 
@@ -18,7 +17,7 @@ def ledger() -> None:
 
 @ledger.command("monthly")
 @click.option("--year", type=int, required=True, help="Calendar year (park time zone).")
-@click.option("--park", "park_code", default=None, help="Park code (default: every park).")
+@click.option("--park", "park_code", default=None, help="Park code (default: the only one).")
 @click.option(
     "--calibre",
     default="province",
@@ -44,26 +43,20 @@ def ledger_monthly(
     natural_gas: str,
     output: str | None,
 ) -> None:
-    """Monthly tce and tCO2 per enterprise and carrier of YEAR, as CSV.
+    """Monthly tce and tCO2 per enterprise and carrier of YEAR, as CSV: metered use and
+    the figures entered by hand (fuel by the tonne).
 
     Each row names its coefficient and factor (source, data year, and a note when the
-    year's factor is not published yet and an earlier one is used).
+    year's factor is not published yet and an earlier one is used). The rows are each
+    enterprise's own; ``ledger summary`` gives the park counted once.
     """
     from greenpark.cli import _store
-    from greenpark.ledger import LedgerOptions, monthly_ledger
-    from greenpark.ledger.service import with_user_factors
-    from greenpark.store.ledger import monthly_quantities
+    from greenpark.ledger import LedgerOptions
+    from greenpark.ledger.service import load_book
 
-    store = _store(ctx)
     options = LedgerOptions(calibre=calibre, area=area, natural_gas=natural_gas)
-    with store.read() as conn:
-        quantities = monthly_quantities(conn, year, park_code)
-        options = with_user_factors(conn, options)
-    if quantities.empty:
-        raise InputError(
-            f"no metered energy in {year}" + (f" for park {park_code}" if park_code else "")
-        )
-    result = monthly_ledger(quantities, options)
+    with _store(ctx).read() as conn:
+        result = load_book(conn, year, park_code, options)[1].rows
     if output:
         result.to_csv(Path(output), index=False)
     else:

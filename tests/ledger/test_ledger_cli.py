@@ -76,4 +76,4 @@ def test_empty_year_is_an_error(park_url: str) -> None:
     url = _store(park_url)
     result = CliRunner().invoke(cli, ["--database", url, "ledger", "monthly", "--year", "2030"])
     assert result.exit_code != 0
-    assert "no metered energy in 2030" in str(result.exception) + result.output
+    assert "no energy recorded in 2030" in str(result.exception) + result.output
