@@ -124,7 +124,10 @@ def _factors() -> pd.DataFrame:
         ("2025-01", "natural_gas", "direct", ng, "m³", None, 20_000.0),
         ("2025-02", "electricity", "indirect", el, "kWh", 2022, 1_000_000.0),
         ("2025-02", "natural_gas", "direct", ng, "m³", None, 20_000.0),
-    ]
+        # market-based: 100 MWh of certificates netted, residual mix 2023 (MEE/NBS 2026-01)
+        ("2025-02", "electricity", "indirect (market-based)", 0.6096 / 1000, "kWh", 2023,
+         900_000.0),
+    ]  # fmt: skip
     return pd.DataFrame(
         [
             {
@@ -348,13 +351,20 @@ def test_write_xlsx(tmp_path: Path) -> None:
     subtotals = [
         carbon.cell(row=r, column=8).value
         for r in range(1, carbon.max_row + 1)
-        if carbon.cell(row=r, column=2).value == "小计 Subtotal"
+        if carbon.cell(row=r, column=2).value == "小计 Subtotal (location-based)"
     ]
+    # the market-based row is an alternative to the location-based one: not added to it
     assert subtotals == [pytest.approx(jan), pytest.approx(feb)]
-    assert carbon.cell(row=labels["合计 Total 2025年"], column=8).value == pytest.approx(jan + feb)
+    total = carbon.cell(row=labels["合计 Total 2025年 (location-based)"], column=8).value
+    assert total == pytest.approx(jan + feb)
+    market = carbon.cell(row=labels["合计 Total 2025年 (market-based)"], column=8).value
+    assert market == pytest.approx(40_000 * ng_t + 900_000 * 0.6096 / 1000)
     direct = carbon.cell(row=labels["其中 直接 of which direct"], column=8).value
     assert direct == pytest.approx(40_000 * ng_t)
-    assert carbon.cell(row=labels["electricity"], column=7).value == 2022
+    first_el = next(
+        r for r in range(1, carbon.max_row + 1) if carbon.cell(r, 2).value == "electricity"
+    )
+    assert carbon.cell(row=first_el, column=7).value == 2022
 
     sources = wb["sources"]
     assert GB2589 in _cells(sources, 6)  # every coefficient source is listed
@@ -367,7 +377,8 @@ def test_write_xlsx_one_month(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["2025-02", "carbon", "sources"]
     carbon = wb["carbon"]
-    total = carbon.cell(row=_cells(carbon, 2)["合计 Total 2025年02月"], column=8).value
+    label = "合计 Total 2025年02月 (location-based)"
+    total = carbon.cell(row=_cells(carbon, 2)[label], column=8).value
     assert total == pytest.approx((1_000_000 * 0.4989 + 20_000 * 2.162) / 1000)
 
 
@@ -392,7 +403,7 @@ def test_write_csv(tmp_path: Path) -> None:
     assert float(el["purchases"]) == pytest.approx(123.4567)
     assert list(rows["code"]) == ["01", "15", "33", "40", "", "15", "33", "40"]
     carbon = pd.read_csv(carbon_path, encoding="utf-8-sig")
-    assert len(carbon) == 4
+    assert len(carbon) == 5  # 4 location-based rows and 1 market-based
     assert carbon["tco2"].sum() == pytest.approx(_factors()["tco2"].sum())
 
 

@@ -422,7 +422,16 @@ _TOTAL_FILL: Final[PatternFill] = PatternFill("solid", fgColor="F2F2F2")
 _CENTER: Final[Alignment] = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WRAP: Final[Alignment] = Alignment(vertical="top", wrap_text=True)
 _BASIS_LABELS: Final[dict[str, str]] = {"equivalent": "当量值 equivalent", "equal": "等价值 equal"}
-_SCOPE_LABELS: Final[dict[str, str]] = {"direct": "直接 direct", "indirect": "间接 indirect"}
+#: Scope of the market-based electricity rows: an alternative to the location-based
+#: indirect rows, so kept out of the location-based subtotals and totalled apart.
+MARKET_SCOPE: Final[str] = "indirect (market-based)"
+
+_SCOPE_LABELS: Final[dict[str, str]] = {
+    "direct": "直接 direct",
+    "indirect": "间接 indirect",
+    MARKET_SCOPE: "间接(市场法) indirect, market-based",
+    "none": "零碳 zero-carbon",
+}
 
 
 @dataclass(frozen=True)
@@ -633,17 +642,35 @@ def _carbon_sheet(
                 align = _WRAP if key in ("source", "note") else None
                 _put(ws, r, j, value, fmt=fmt, border=True, align=align)
             r += 1
-        _put(ws, r, 1, month, bold=True, border=True, fill=_TOTAL_FILL)
-        _put(ws, r, 2, "小计 Subtotal", bold=True, border=True, fill=_TOTAL_FILL)
-        subtotal = math.fsum(float(v) for v in rows["tco2"])
-        _put(ws, r, tco2_col, subtotal, fmt=_TCE_FMT, bold=True, border=True, fill=_TOTAL_FILL)
-        r += 1
+        in_month = rows["scope"].map(_text)
+        subtotals = (
+            ("小计 Subtotal (location-based)", rows.loc[in_month != MARKET_SCOPE, "tco2"]),
+            (
+                "小计 Subtotal (market-based)",
+                rows.loc[in_month.isin(("direct", MARKET_SCOPE)), "tco2"],
+            ),
+        )
+        for name, values in subtotals:
+            if name.endswith("(market-based)") and not (in_month == MARKET_SCOPE).any():
+                continue
+            _put(ws, r, 1, month, bold=True, border=True, fill=_TOTAL_FILL)
+            _put(ws, r, 2, name, bold=True, border=True, fill=_TOTAL_FILL)
+            subtotal = math.fsum(float(v) for v in values)
+            _put(ws, r, tco2_col, subtotal, fmt=_TCE_FMT, bold=True, border=True, fill=_TOTAL_FILL)
+            r += 1
     scopes = factors["scope"].map(_text)
-    totals = (
-        (f"合计 Total {label}", factors["tco2"]),
+    totals = [
+        (f"合计 Total {label} (location-based)", factors.loc[scopes != MARKET_SCOPE, "tco2"]),
         ("其中 直接 of which direct", factors.loc[scopes == "direct", "tco2"]),
         ("其中 间接 of which indirect", factors.loc[scopes == "indirect", "tco2"]),
-    )
+    ]
+    if (scopes == MARKET_SCOPE).any():
+        totals.append(
+            (
+                f"合计 Total {label} (market-based)",
+                factors.loc[scopes.isin(("direct", MARKET_SCOPE)), "tco2"],
+            )
+        )
     for name, values in totals:
         _put(ws, r, 2, name, bold=True, border=True, fill=_TOTAL_FILL)
         total = math.fsum(float(v) for v in values)
