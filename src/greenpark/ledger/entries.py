@@ -82,8 +82,9 @@ def check_entries(
     Returns
     -------
     CheckedEntries
-        Good entries (``enterprise`` an id or None, ``quantity`` in the carrier's unit, MWh
-        for green kinds) and one :class:`~greenpark.errors.RowError` per bad field.
+        Good entries (``row`` their row number, ``enterprise`` an id or None, ``quantity`` in
+        the carrier's unit, MWh for green kinds) and one :class:`~greenpark.errors.RowError`
+        per bad field.
     """
     good: list[dict[str, Any]] = []
     errors: list[RowError] = []
@@ -142,6 +143,7 @@ def check_entries(
         if len(errors) == bad:
             good.append(
                 {
+                    "row": n,
                     "enterprise": ent,
                     "month": month,
                     "carrier": carrier,

@@ -112,13 +112,17 @@ def enter_figures(
     park_code: str | None,
     who: str | None,
     source: str = "entries",
+    first_row: int = 2,
     allowed: set[int] | None = None,
     ip: str | None = None,
+    via: str | None = None,
 ) -> EntriesWritten:
     """Check and store hand-entered monthly figures, all or nothing, audited
-    (``ledger.entry``: who, when, old values of what was replaced).
+    (``ledger.entry``: who, when, how (``via``: session, token, command line), the old
+    values of what was replaced).
 
     ``allowed``: enterprise ids the caller may enter for (None: all, and park-level).
+    ``first_row``: the row number of ``rows[0]`` in the errors (2 under a CSV header).
 
     Raises
     ------
@@ -130,16 +134,16 @@ def enter_figures(
         ents = db.enterprise_ids(conn, park.id)
     if allowed is not None:
         ents = {c: i for c, i in ents.items() if i in allowed}
-    checked = check_entries(list(rows), ents, source=source)
+    checked = check_entries(list(rows), ents, source=source, first_row=first_row)
     errors = list(checked.errors)
     if allowed is not None:
-        for i, e in enumerate(checked.good):
-            if e["enterprise"] is None:
-                errors.append(
-                    RowError(source, i + 2, "enterprise", "park-level figures need the park role")
-                )
+        errors += [
+            RowError(source, e["row"], "enterprise", "park-level figures need the park role")
+            for e in checked.good
+            if e["enterprise"] is None
+        ]
     if errors:
-        raise RowsError(errors)
+        raise RowsError(sorted(errors, key=lambda e: e.row))
     now = _now()
     with store.write() as conn:
         new, replaced = db.upsert_entries(conn, park.id, checked.good, who=who, now=now)
@@ -150,6 +154,7 @@ def enter_figures(
             target=f"{len(checked.good)} figure(s)",
             detail={
                 "park": park.code,
+                "via": via,
                 "new": new,
                 "replaced": [
                     {k: _jsonable(v) for k, v in r.items() if k != "park_id"} for r in replaced

@@ -149,6 +149,17 @@ def resolve_park(conn: Connection, park_code: str | None) -> ParkRef:
     raise InputError(f"no park {park_code!r} in the store")
 
 
+def shown_park(conn: Connection) -> ParkRef | None:
+    """The park the dashboard shows (``greenpark.store._scope.shown_park_id``), or None."""
+    from greenpark.store._scope import shown_park_id
+
+    pid = shown_park_id(conn)
+    if pid is None:
+        return None
+    row = conn.execute(select(Park.id, Park.code, Park.name).where(Park.id == pid)).first()
+    return None if row is None else ParkRef(*row)
+
+
 def enterprise_ids(conn: Connection, park_id: int) -> dict[str, int]:
     """Credit code → enterprise id of the park's enterprises."""
     q = select(Enterprise.credit_code, Enterprise.id).where(Enterprise.park_id == park_id)
