@@ -91,6 +91,20 @@ class Settings(BaseSettings):
         "(until the station uses the new key).",
     )
 
+    dispatch_gas_price: float = Field(
+        3.5,
+        description="Natural gas price for the station optimiser [CNY/m³] (an assumption: "
+        "DCPARK-1's; set the station's contract price).",
+    )
+    dispatch_carbon_price: float = Field(
+        100.0,
+        description="Carbon price the station optimiser adds to grid and gas [CNY/tCO2] "
+        "(an assumption: DCPARK-1's; 0 to optimise cost alone).",
+    )
+    dispatch_grid_import_mw: float = Field(
+        25.0, description="The station's grid connection limit for the optimiser [MW]."
+    )
+
     def ingest_config(self) -> IngestConfig:
         """The HJ 212 server's configuration from these settings."""
         from greenpark.ingest.server import IngestConfig

@@ -316,15 +316,24 @@ def build(problem: Problem) -> Lp:
             b.coef(r, st, 1.0)
             b.coef(r, u, -1.0)
             b.coef(r[1:], u[:-1], 1.0)
+            # a start only from off to on: s_t <= u_t and s_t <= 1 - u_{t-1}
+            r = b.row((c.name, "start_on"), n, -math.inf, 0.0)
+            b.coef(r, st, 1.0)
+            b.coef(r, u, -1.0)
+            ub = np.ones(n)
+            ub[0] = 1.0 - float(uc.initial_status)
+            r = b.row((c.name, "start_off"), n, -math.inf, ub)
+            b.coef(r, st, 1.0)
+            b.coef(r[1:], u[:-1], 1.0)
             b.add_cost(c.name, "start_up", st, uc.start_cost)
             b.add_cost(c.name, "no_load", u, w * uc.no_load_cost)
-            up = _steps(uc.min_up, w[0]) if uc.min_up > 0 else 1
+            up = min(_steps(uc.min_up, w[0]), n) if uc.min_up > 0 else 1
             if up > 1:  # sum of starts in the last `up` steps <= u_t
                 r = b.row((c.name, "min_up"), n, -math.inf, 0.0)
                 b.coef(r, u, -1.0)
                 for lag in range(up):
                     b.coef(r[lag:], st[: n - lag], 1.0)
-            down = _steps(uc.min_down, w[0]) if uc.min_down > 0 else 1
+            down = min(_steps(uc.min_down, w[0]), n) if uc.min_down > 0 else 1
             if down > 1:  # sum of starts in the last `down` steps + u_{t-down} <= 1
                 ub = np.ones(n)
                 ub[:down] = 1.0 - uc.initial_status

@@ -360,7 +360,9 @@ class Problem:
             raise InputError(f"{self.name}: weights must be {n} positive numbers [h]")
         buses = {b.name for b in self.buses}
         if len(buses) != len(self.buses):
-            raise InputError(f"{self.name}: duplicate bus names")
+            seen: set[str] = set()
+            twice = sorted({b.name for b in self.buses if b.name in seen or seen.add(b.name)})
+            raise InputError(f"{self.name}: bus name(s) {twice} used twice")
         names: set[str] = set()
 
         def where(kind: str, name: str, fld: str) -> str:
@@ -402,7 +404,6 @@ class Problem:
             bus("sink", k.name, "bus", k.bus)
             rating("sink", k.name, "capacity", k.capacity)
             series("sink", k.name, "price", k.price)
-            touched.add(k.bus)
         for ld in self.loads:
             unique("load", ld.name)
             bus("load", ld.name, "bus", ld.bus)
@@ -410,8 +411,10 @@ class Problem:
         for c in self.converters:
             unique("converter", c.name)
             ports = {**c.inputs, **c.outputs}
-            if set(c.inputs) & set(c.outputs):
-                raise InputError(f"converter {c.name!r}: a bus is both an input and an output")
+            both = sorted(set(c.inputs) & set(c.outputs))
+            if both:
+                raise InputError(f"converter {c.name!r}: bus {both[0]!r} is both an input and "
+                                 "an output")  # fmt: skip
             if not ports:
                 raise InputError(f"converter {c.name!r}: no inputs or outputs")
             if c.ref not in ports:
@@ -445,7 +448,7 @@ class Problem:
                     raise InputError(f"{where('converter', c.name, 'min_load')}: 0 to 1")
                 if c.commitment.initial_status not in (0, 1):
                     raise InputError(f"{where('converter', c.name, 'initial_status')}: 0 or 1")
-            touched.update(ports)
+            touched.update(c.outputs)
         for st in self.storages:
             unique("storage", st.name)
             bus("storage", st.name, "bus", st.bus)
@@ -458,6 +461,10 @@ class Problem:
                 raise InputError(f"{where('storage', st.name, 'standing_loss')}: 0 to 1 per hour")
             if st.hours is None and st.energy is None:
                 raise InputError(f"storage {st.name!r}: give hours or energy")
+            for fld in ("hours", "energy"):
+                v = getattr(st, fld)
+                if v is not None:
+                    rating("storage", st.name, fld, v)
             if st.extend is not None and st.hours is None:
                 raise InputError(f"{where('storage', st.name, 'hours')}: sizing needs hours")
             if not 0 <= st.initial <= 1:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -64,6 +65,8 @@ from greenpark.errors import InputError
 
 __all__ = ["load_series", "read_problem"]
 
+#: A time as the series files write it: YYYY-MM-DD HH:MM[:SS] (space or T).
+_STAMP = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?$")
 _TABLES = ("bus", "source", "sink", "load", "converter", "storage")
 _TOP = {"name", "currency", "carbon_price", "carbon_cap", "rate", "time", *_TABLES}
 _FIELDS: dict[str, set[str]] = {
@@ -122,14 +125,14 @@ def load_series(
                 stamp = row[k].strip()
                 if width is None:
                     width, sep = len(stamp), stamp[10:11]
-                    if sep not in (" ", "T") or width not in (16, 19):
+                    if not _STAMP.match(stamp):
                         raise InputError(
                             f"{path.name}, row {line}, column {index!r}: {stamp!r}: write times "
                             "as YYYY-MM-DD HH:MM[:SS]"
                         )
                     lo_s = "" if lo is None else str(lo).replace("T", sep)[:width]
                     hi_s = "" if hi is None else str(hi).replace("T", sep)[:width]
-                if len(stamp) != width or stamp[10:11] != sep:
+                if len(stamp) != width or not _STAMP.match(stamp) or stamp[10:11] != sep:
                     raise InputError(f"{path.name}, row {line}, column {index!r}: {stamp!r} is "
                                      "not written like the first time")  # fmt: skip
                 if stamp <= previous:

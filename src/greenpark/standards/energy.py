@@ -33,6 +33,7 @@ __all__ = [
     "coal_coefficient",
     "electricity_factor",
     "fuel_emission_factor",
+    "heating_value",
     "purchased_factor",
     "standard_coal",
 ]
@@ -173,6 +174,31 @@ def coal_coefficient(
         row["confidence"],
         row["note"],
     )
+
+
+def heating_value(energy: str) -> float:
+    """The reference low heating value of ``energy`` [kJ per its unit: kJ/kg, kJ/m³].
+
+    Raises
+    ------
+    ValueError
+        Unknown energy, or no single reference value (a range in the standard).
+
+    References
+    ----------
+    GB/T 2589-2008 Appendix A table A.1 (平均低位发热量).
+
+    Examples
+    --------
+    >>> heating_value("natural_gas_gasfield")
+    35544.0
+    """
+    row = _coal_rows().get((energy, "equivalent"))
+    if row is None:
+        raise ValueError(f"no standard-coal row {energy!r}")
+    if not row["heating_value"]:
+        raise ValueError(f"{energy}: no single reference heating value: {row['note']}")
+    return float(row["heating_value"])
 
 
 def standard_coal(quantity: float, energy: str, **options: float | str | None) -> float:

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from greenpark.store.schema import (
     Asset,
     Certification,
+    DispatchRun,
     EnergyTarget,
     Enterprise,
     EnterpriseYear,
@@ -49,16 +50,19 @@ PARK_TABLES: tuple[str, ...] = (
     "ledger_entry",
     "energy_target",
     "ledger_report",
+    "dispatch_run",
     "enterprise",
     "park",
 )
 
 
-#: The ledger's tables of a park (hand entries, budgets, issued reports).
-LEDGER_TABLES: tuple[tuple[str, Any], ...] = (
+#: Tables whose rows belong to a park through their ``park_id`` alone (the ledger's hand
+#: entries, budgets and issued reports; the station's day-ahead runs).
+BY_PARK_ID: tuple[tuple[str, Any], ...] = (
     ("ledger_entry", LedgerEntry),
     ("energy_target", EnergyTarget),
     ("ledger_report", LedgerReport),
+    ("dispatch_run", DispatchRun),
 )
 
 
@@ -117,7 +121,7 @@ def delete_park(conn: Connection, code: str) -> dict[str, int]:
         ).rowcount
     deleted["asset"] = conn.execute(delete(Asset).where(Asset.park_id == pid)).rowcount
     deleted["vehicle"] = conn.execute(delete(Vehicle).where(Vehicle.park_id == pid)).rowcount
-    for name, model in LEDGER_TABLES:
+    for name, model in BY_PARK_ID:
         deleted[name] = conn.execute(delete(model).where(model.park_id == pid)).rowcount
     deleted["enterprise"] = conn.execute(
         delete(Enterprise).where(Enterprise.park_id == pid)
@@ -154,7 +158,7 @@ def park_counts(conn: Connection, code: str) -> dict[str, int]:
         ("site", Site),
         ("asset", Asset),
         ("vehicle", Vehicle),
-        *LEDGER_TABLES,
+        *BY_PARK_ID,
         ("enterprise", Enterprise),
     )
     for name, model in owned:

@@ -623,6 +623,30 @@ class LedgerReport(Base):
     factors: Mapped[list[str]] = mapped_column(JSON)  # "kind:key:year" of every factor used
 
 
+class DispatchRun(Base):
+    """A day-ahead schedule of the station (``greenpark dispatch day-ahead``): its totals
+    against the rule-based baseline, and the schedule itself (``schedule``: step times and
+    flows [MW] by component and bus, storage levels), for the Energy station page and the
+    ledger's projected figures."""
+
+    __tablename__ = "dispatch_run"
+    __table_args__ = (Index("ix_dispatch_run_day", "park_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    cost: Mapped[float | None] = mapped_column(Float)  # [CNY]
+    baseline_cost: Mapped[float | None] = mapped_column(Float)  # [CNY]
+    tco2: Mapped[float | None] = mapped_column(Float)  # [t]
+    baseline_tco2: Mapped[float | None] = mapped_column(Float)  # [t]
+    grid_kwh: Mapped[float | None] = mapped_column(Float)  # [kWh]
+    gas_m3: Mapped[float | None] = mapped_column(Float)  # [m³]
+    tce: Mapped[float | None] = mapped_column(Float)  # [t]
+    schedule: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
 class AuditEvent(Base):
     """Who did what, when, to what, from where."""
 

@@ -1,0 +1,147 @@
+"""What the station optimiser reads from the store: the station's assets, its meters by role,
+their readings, the ambient temperature, and the day-ahead runs it writes.
+
+The station is the enterprise that owns production meters (``direction = production``);
+its meters' roles come from carrier, direction and the renewable flag: grid import
+(consumption electricity), gas (consumption natural gas), engines (production electricity),
+PV (production electricity, renewable), heat and cooling delivered (production heat and
+cooling).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, func, insert, select
+
+from greenpark.store.schema import (
+    Asset,
+    DispatchRun,
+    Measurement,
+    Meter,
+    MeterReading,
+    Station,
+)
+
+__all__ = [
+    "ROLES",
+    "add_run",
+    "list_runs",
+    "newest_station_reading",
+    "park_assets",
+    "role_readings",
+    "station_meters",
+    "temperature",
+]
+
+#: Meter roles of the station: (carrier, direction, renewable).
+ROLES: dict[str, tuple[str, str, bool]] = {
+    "grid": ("electricity", "consumption", False),
+    "gas": ("natural_gas", "consumption", False),
+    "engines": ("electricity", "production", False),
+    "pv": ("electricity", "production", True),
+    "heat": ("heat", "production", False),
+    "cool": ("cooling", "production", False),
+}
+
+#: HJ 212 code of the ambient temperature.
+TEMPERATURE = "a01001"
+
+
+def park_assets(conn: Connection, park_id: int) -> list[dict[str, Any]]:
+    """The park's station assets as dicts (ratings in kW, kWh)."""
+    rows = conn.execute(
+        select(Asset.__table__).where(Asset.park_id == park_id).order_by(Asset.code)
+    )
+    return [dict(r) for r in rows.mappings()]
+
+
+def station_meters(conn: Connection, park_id: int) -> dict[str, list[int]]:
+    """Role → ids of the station's top-level meters (empty when the park has no station)."""
+    owners = select(Meter.enterprise_id).where(
+        Meter.park_id == park_id, Meter.direction == "production"
+    )
+    rows = conn.execute(
+        select(Meter.id, Meter.carrier, Meter.direction, Meter.renewable).where(
+            Meter.park_id == park_id,
+            Meter.enterprise_id.in_(owners),
+            Meter.parent_id.is_(None),
+            (Meter.formula.is_(None)) | (Meter.formula == ""),
+        )
+    ).all()
+    out: dict[str, list[int]] = {role: [] for role in ROLES}
+    for mid, carrier, direction, renewable in rows:
+        for role, (c, d, r) in ROLES.items():
+            if (carrier, direction, bool(renewable)) == (c, d, r):
+                out[role].append(mid)
+    return out
+
+
+def role_readings(
+    conn: Connection, meter_ids: list[int], start: dt.datetime, end: dt.datetime
+) -> pd.Series:
+    """The summed readings of ``meter_ids`` per interval start in [start, end) (UTC index;
+    in the meters' units per interval)."""
+    if not meter_ids:
+        return pd.Series(dtype=float)
+    t = MeterReading.__table__
+    q = (
+        select(t.c.start, t.c.quantity)
+        .where(t.c.meter_id.in_(meter_ids), t.c.start >= start, t.c.start < end)
+        .order_by(t.c.start)
+    )
+    frame = pd.DataFrame(conn.execute(q).all(), columns=["start", "quantity"])
+    frame["start"] = pd.to_datetime(frame["start"], utc=True)
+    return frame.groupby("start")["quantity"].sum(min_count=1).astype(float)
+
+
+def temperature(conn: Connection, park_id: int, start: dt.datetime, end: dt.datetime) -> pd.Series:
+    """Hourly ambient temperature [°C] averaged over the park's stations reporting it
+    (HJ 212 ``a01001``); empty when none does."""
+    q = (
+        select(Measurement.time, Measurement.value)
+        .join(Station, Station.id == Measurement.station_id)
+        .where(
+            Station.park_id == park_id,
+            Measurement.parameter == TEMPERATURE,
+            Measurement.time >= start,
+            Measurement.time < end,
+        )
+    )
+    frame = pd.DataFrame(conn.execute(q).all(), columns=["time", "value"])
+    if frame.empty:
+        return pd.Series(dtype=float)
+    frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    return frame.groupby("time")["value"].mean().astype(float)
+
+
+def newest_station_reading(conn: Connection, park_id: int) -> dt.datetime | None:
+    """Start of the newest heat or cooling reading of the park's station (UTC), or None."""
+    meters = station_meters(conn, park_id)
+    ids = meters["heat"] + meters["cool"]
+    if not ids:
+        return None
+    newest = conn.execute(
+        select(func.max(MeterReading.start)).where(MeterReading.meter_id.in_(ids))
+    ).scalar()
+    return newest
+
+
+def add_run(conn: Connection, values: dict[str, Any]) -> int:
+    """Record a day-ahead run (its day, totals and summary); returns its id."""
+    return int(
+        conn.execute(insert(DispatchRun).values(**values).returning(DispatchRun.id)).scalar_one()
+    )
+
+
+def list_runs(conn: Connection, park_id: int, *, limit: int = 30) -> list[dict[str, Any]]:
+    """The park's newest day-ahead runs first."""
+    q = (
+        select(DispatchRun.__table__)
+        .where(DispatchRun.park_id == park_id)
+        .order_by(DispatchRun.day.desc(), DispatchRun.id.desc())
+        .limit(limit)
+    )
+    return [dict(r) for r in conn.execute(q).mappings()]
