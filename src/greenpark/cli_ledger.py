@@ -122,6 +122,13 @@ def ledger_summary(ctx: click.Context, year: int, park_code: str | None, as_json
         f"  year on year     energy {_fmt(s['tce_yoy'], '+.1%')}, "
         f"CO2 {_fmt(s['tco2_yoy'], '+.1%')}",
     ]
+    pj = s.get("projected") or {}
+    if pj.get("days"):
+        lines.append(
+            f"  projected        {pj['tce']:,.1f} tce, {pj['tco2']:,.1f} tCO2 more from the "
+            f"station's day-ahead schedules of {len(pj['days'])} day(s) not metered yet "
+            f"({pj['days'][0]} to {pj['days'][-1]})"
+        )
     if s["residual_factor_note"]:
         lines.append(f"  note: {s['residual_factor_note']}")
     for who, p in flagged:

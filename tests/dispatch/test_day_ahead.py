@@ -49,6 +49,13 @@ def test_day_ahead_schedule_and_baseline(demo: str) -> None:
         rec = conn.execute(select(DispatchRun)).one()
     assert rec.id == run.run_id and rec.created_by == "test" and rec.day == run.day
     assert len(rec.schedule["times"]) == 96
+    # the schedule of a day not metered yet is the ledger's projected figure
+    from greenpark.ledger.service import load_book
+
+    with store.read() as conn:
+        projected = load_book(conn, 2025)[1].summary["projected"]
+    assert projected["days"] == ["2025-02-05"]
+    assert projected["tco2"] == pytest.approx(t["tco2"])
     assert rec.schedule["flows"]["grid_import:el"][0] == pytest.approx(
         run.optimised.flows[("grid_import", "el")][0], abs=1e-4
     )

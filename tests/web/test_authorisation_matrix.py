@@ -12,7 +12,8 @@ Expected answers:
 - a role without the permission: 403;
 - a role with it (or anybody on a ``PUBLIC`` route): 2xx or 3xx. The examples lie inside
   every role's enterprise scope; :data:`OUT_OF_SCOPE` examples lie outside the enterprise
-  user's and must answer 404, exactly like a code that does not exist.
+  user's and must answer 404, exactly like a code that does not exist;
+- the enterprise user (who sees E1 only) on a :data:`WHOLE_PARK_ONLY` route: 403.
 
 Each call has a fresh session (log-out routes end only their own), and unsafe methods send
 a valid CSRF token; ``/api`` routes are called a second time with an API token of the
@@ -33,7 +34,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 from starlette.routing import Mount, Route
-from web_auth import PASSWORD, SECRET_KEY, add_user, make_app, open_session
+from web_auth import PASSWORD, SECRET_KEY, add_user, credit_code, make_app, open_session
 
 from greenpark.auth import ROLE_PERMISSIONS, Permission, Role, create_token
 from greenpark.store import Store
@@ -78,6 +79,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "/api/admin/users/{username}/enable": {"username": "matrix-target"},
     "/admin/tokens/{token_id}/revoke": {"token_id": "TOKEN"},
     "/api/admin/tokens/{token_id}/revoke": {"token_id": "TOKEN"},
+    "/enterprises/{credit_code}/energy": {"credit_code": "E1"},
+    "/api/enterprises/{credit_code}/energy": {"credit_code": "E1"},
 }
 
 #: Examples outside the enterprise user's scope (E1): E2's pages and E3's gas meter.
@@ -88,7 +91,13 @@ OUT_OF_SCOPE: dict[str, dict[str, str]] = {
     "/api/meters/{code}": {"code": "M-GAS"},
     "/api/meters/{code}/readings": {"code": "M-GAS"},
     "/api/meters/{code}/readings.csv": {"code": "M-GAS"},
+    "/enterprises/{credit_code}/energy": {"credit_code": "E2"},
+    "/api/enterprises/{credit_code}/energy": {"credit_code": "E2"},
 }
+
+#: Routes of park-wide figures (the park's energy ledger counts energy once for the whole
+#: park): a caller who sees only some enterprises gets 403 although its role reads.
+WHOLE_PARK_ONLY: frozenset[str] = frozenset({"/energy", "/api/energy"})
 
 #: Form fields a route needs to succeed (besides the CSRF token).
 FORMS: dict[tuple[str, str], dict[str, str]] = {
@@ -100,6 +109,19 @@ JSONS: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/readings"): {
         "readings": [{"meter": "M-ELEC", "start": "2025-03-01 00:00", "quantity": 1.5}]
     },
+    ("POST", "/api/ledger/entries"): {
+        "entries": [
+            {"enterprise": credit_code(1), "month": "2025-01", "kind": "gec", "quantity": 1.0}
+        ]
+    },
+    ("POST", "/api/ledger/factors"): {
+        "kind": "electricity",
+        "key": "province/guizhou",
+        "year": 2024,
+        "value": 0.5,
+        "source": "authorisation matrix",
+    },
+    ("POST", "/api/ledger/targets"): {"year": 2025, "quantity": "tce", "budget": 1000.0},
 }
 
 #: Answers that differ when the caller uses an API token instead of a session:
@@ -194,6 +216,8 @@ def _problem(route: APIRoute, caller: Role | None, response: Response) -> str | 
         return None
     if permission is not Permission.PUBLIC and permission not in ROLE_PERMISSIONS[caller]:  # type: ignore[index]
         return None if status == 403 else f"expected 403, got {status}"
+    if route.path in WHOLE_PARK_ONLY and caller is Role.ENTERPRISE:
+        return None if status == 403 else f"expected 403 (whole park only), got {status}"
     if not 200 <= status < 400:
         return f"expected 2xx/3xx, got {status}: {response.text[:200]}"
     return None
@@ -226,6 +250,8 @@ def test_every_parametrised_route_has_an_example(matrix: Matrix) -> None:
             assert route.path in EXAMPLES, f"add an example for {route.path} to EXAMPLES"
     stale = set(EXAMPLES) - {r.path for r in api_routes(matrix.app)}
     assert not stale, f"EXAMPLES names routes that do not exist: {sorted(stale)}"
+    stale = WHOLE_PARK_ONLY - {r.path for r in api_routes(matrix.app)}
+    assert not stale, f"WHOLE_PARK_ONLY names routes that do not exist: {sorted(stale)}"
 
 
 def test_authorisation_matrix(matrix: Matrix) -> None:

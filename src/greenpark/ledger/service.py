@@ -86,6 +86,8 @@ def load_book(
     InputError
         No such park, or no energy recorded in ``year``.
     """
+    from greenpark.store.dispatch import projected_runs
+
     park = db.resolve_park(conn, park_code)
     opts = with_user_factors(conn, options or LedgerOptions())
     inputs = read_inputs(conn, park, year)
@@ -93,7 +95,16 @@ def load_book(
         inputs.entries["month"].str.startswith(f"{year:04d}-").any()
     ):
         raise InputError(f"no energy recorded in {year} for park {park.code}")
-    return park, build_book(inputs, opts)
+    book = build_book(inputs, opts)
+    runs = projected_runs(conn, park.id, year)
+    book.summary["projected"] = {
+        "source": "the station's day-ahead schedules (greenpark dispatch day-ahead) of days "
+        "not metered yet: its grid and gas",
+        "days": [str(r["day"]) for r in runs],
+        **{k: sum(float(r[k] or 0.0) for r in runs)
+           for k in ("tce", "tco2", "grid_kwh", "gas_m3", "cost")},
+    }  # fmt: skip
+    return park, book
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ __all__ = [
     "list_runs",
     "newest_station_reading",
     "park_assets",
+    "projected_runs",
     "role_readings",
     "station_meters",
     "temperature",
@@ -145,3 +146,27 @@ def list_runs(conn: Connection, park_id: int, *, limit: int = 30) -> list[dict[s
         .limit(limit)
     )
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def projected_runs(conn: Connection, park_id: int, year: int) -> list[dict[str, Any]]:
+    """The newest day-ahead run of each day of ``year`` after the station's newest reading
+    (the schedule's figures stand for days not metered yet), oldest day first."""
+    newest = newest_station_reading(conn, park_id)
+    q = (
+        select(
+            DispatchRun.day, DispatchRun.id, DispatchRun.tce, DispatchRun.tco2,
+            DispatchRun.grid_kwh, DispatchRun.gas_m3, DispatchRun.cost,
+        )
+        .where(
+            DispatchRun.park_id == park_id,
+            DispatchRun.status == "optimal",
+            DispatchRun.day >= dt.date(year, 1, 1),
+            DispatchRun.day <= dt.date(year, 12, 31),
+        )
+        .order_by(DispatchRun.day, DispatchRun.id)
+    )  # fmt: skip
+    out: dict[dt.date, dict[str, Any]] = {}
+    for r in conn.execute(q).mappings():
+        if newest is None or r["day"] > newest.date():
+            out[r["day"]] = dict(r)  # a later run of the same day replaces it
+    return list(out.values())

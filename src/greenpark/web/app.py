@@ -21,6 +21,8 @@ from greenpark.web import (
     admin,
     enterprises,
     health,
+    ledger,
+    ledger_writes,
     meters,
     overview,
     readings,
@@ -166,6 +168,8 @@ def create_app(
     add_environment_routes(app)
     meters.add_routes(app)
     readings.add_routes(app)
+    ledger.add_routes(app)
+    ledger_writes.add_routes(app)
     add_ingest_routes(app)
     health.add_routes(app)
     session.add_routes(app)
