@@ -236,7 +236,8 @@ def build_demo(
         Rebuild even if the same demo is already complete.
     progress
         Called as ``progress(stage, done, total)`` with stages ``"cleanup"``,
-        ``"registry"``, ``"station data"``, ``"meter data"`` and ``"ledger"``.
+        ``"registry"``, ``"station data"``, ``"meter data"``, ``"ledger"`` and ``"day-ahead"``
+        (the station's schedule for the day after the data; builds of 14 days or more).
     days
         Build only the first ``days`` days of the year (quick tests); ``None`` = all.
 
@@ -285,6 +286,8 @@ def build_demo(
     groups = series_groups(registry)
     _write_groups(store, seed, cal, registry, profiles, groups, ids, report_progress)
     _write_ledger(store, seed, cal.year, registry, report_progress)
+    if cal.days >= DAY_AHEAD_MIN_DAYS:
+        _write_day_ahead(store, report_progress)
 
     with store.write() as conn:
         counts = park_counts(conn, PARK_CODE)
@@ -331,6 +334,23 @@ def _write_ledger(
             who=DEMO_ACTOR, park_code=PARK_CODE,
         )  # fmt: skip
     report_progress("ledger", 2, 2)
+
+
+#: Days of data the demo needs before it schedules the station's next day (the forecast
+#: averages four weeks of same-type days and wants at least three).
+DAY_AHEAD_MIN_DAYS = 14
+
+
+def _write_day_ahead(store: Store, report_progress: Progress) -> None:
+    """The station's schedule for the day after the demo's data (``dispatch_run``), so the
+    Energy station page and the ledger's projected figures have a run to show."""
+    from greenpark.config import Settings
+    from greenpark.demo.ledger import DEMO_ACTOR
+    from greenpark.dispatch.service import day_ahead
+
+    report_progress("day-ahead", 0, 1)
+    day_ahead(store, Settings(park_timezone=PARK_TIMEZONE), park_code=PARK_CODE, who=DEMO_ACTOR)
+    report_progress("day-ahead", 1, 1)
 
 
 def _write_groups(
