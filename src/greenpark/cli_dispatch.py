@@ -31,6 +31,13 @@ def dispatch() -> None:
 @click.option("--mip-gap", type=float, default=1e-4, show_default=True, help="Relative MIP gap.")
 @click.option("--time-limit", type=float, default=None, help="Seconds; the best found is kept.")
 @click.option("--duals", is_flag=True, help="Shadow prices of the buses (prices.csv).")
+@click.option(
+    "--representative-days",
+    "rep_days",
+    type=int,
+    default=None,
+    help="Solve K representative days (storage linked over the year): a fast sizing scan.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 def dispatch_solve(
     problem: str,
@@ -43,6 +50,7 @@ def dispatch_solve(
     mip_gap: float,
     time_limit: float | None,
     duals: bool,
+    rep_days: int | None,
     as_json: bool,
 ) -> None:
     """Solve PROBLEM (a TOML problem file with its CSV series; docs/dispatch.md) and print a
@@ -60,16 +68,20 @@ def dispatch_solve(
         if value is not None:
             overrides[key] = value
     p = read_problem(Path(problem), **overrides)
+    if rep_days is not None:
+        from greenpark.dispatch.represent import representative_days
+
+        p = representative_days(p, rep_days)
     result = solve(
         p, SolveOptions(method=method, mip_gap=mip_gap, time_limit=time_limit, duals=duals)
     )
-    data = summary(result, p.weights)
+    data = summary(result, p.multiplier)
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
     else:
         click.echo(summary_text(p.name, data, p.currency))
     if output and result.objective is not None:
-        for path in write_result(result, p.weights, Path(output)):
+        for path in write_result(result, p.multiplier, Path(output)):
             click.echo(f"wrote {path}", err=True)
     if result.status in ("infeasible", "unbounded", "error"):
         raise SystemExit(2)
@@ -125,7 +137,7 @@ def dispatch_day_ahead(
         "baseline": {k: t[f"baseline_{k}"] for k in ("cost", "tco2", "grid_kwh", "gas_m3", "tce")},
         "forecast": run.forecast.method,
         "notes": list(run.prices.notes),
-        "optimised_summary": summary(run.optimised, run.problem.weights),
+        "optimised_summary": summary(run.optimised, run.problem.multiplier),
     }
     if as_json:
         click.echo(json.dumps(data, indent=2, default=str))
@@ -143,5 +155,5 @@ def dispatch_day_ahead(
             lines.append(f"  note: {note}")
         click.echo("\n".join(lines))
     if output and run.optimised.objective is not None:
-        for path in write_result(run.optimised, run.problem.weights, Path(output)):
+        for path in write_result(run.optimised, run.problem.multiplier, Path(output)):
             click.echo(f"wrote {path}", err=True)

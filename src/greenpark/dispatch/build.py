@@ -31,7 +31,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import NDArray
 
-from greenpark.dispatch.model import HOURS_PER_YEAR, Extend, Problem, annuity
+from greenpark.dispatch.model import HOURS_PER_YEAR, Extend, Problem, Storage, annuity
 from greenpark.errors import InputError
 
 __all__ = ["COST_KINDS", "Lp", "build"]
@@ -203,7 +203,7 @@ def _times(per_unit: FloatArray, capacity: float) -> FloatArray:
 def _capacity_annuity(extend: Extend, problem: Problem, hours: float | None = None) -> float:
     capex = extend.capex + (hours or 0.0) * extend.capex_energy
     rate = problem.rate if extend.rate is None else extend.rate
-    scale = float(np.sum(problem.weights)) / HOURS_PER_YEAR
+    scale = float(np.sum(problem.multiplier)) / HOURS_PER_YEAR
     return annuity(capex, extend.lifetime, rate, extend.fom) * scale
 
 
@@ -221,7 +221,8 @@ def build(problem: Problem) -> Lp:
     """
     problem.check()
     n = problem.steps
-    w = np.asarray(problem.weights, dtype=float)
+    w = np.asarray(problem.weights, dtype=float)  # step lengths [h]
+    big_w = problem.multiplier  # weights of costs and emissions [h]
     b = _Builder(n)
     bus_rows: dict[str, IntArray] = {}
     load = defaultdict(lambda: np.zeros(n))
@@ -254,25 +255,38 @@ def build(problem: Problem) -> Lp:
                 b.coef(r, cap[0], -pmin)
         b.coef(bus_rows[s.bus], p, 1.0)
         ports[s.name].append((s.bus, p, np.ones(n)))
-        b.add_cost(s.name, "energy", p, w * _series(s.price, n))
+        b.add_cost(s.name, "energy", p, big_w * _series(s.price, n))
         if s.emission:
-            b.add_cost(s.name, "carbon", p, w * problem.carbon_price * s.emission)
-            emitting.append((p, w * s.emission))
+            b.add_cost(s.name, "carbon", p, big_w * problem.carbon_price * s.emission)
+            emitting.append((p, big_w * s.emission))
         if s.demand_charge:
-            month = np.asarray(problem.snapshots).astype("datetime64[M]")
-            codes, inverse = np.unique(month, return_inverse=True)
+            per = problem.periods
+            if per is None or per.day_month is None:
+                month = np.asarray(problem.snapshots).astype("datetime64[M]")
+                codes, inverse = np.unique(month, return_inverse=True)
+                steps_of = [np.flatnonzero(inverse == m) for m in range(len(codes))]
+            else:  # a month's peak covers each representative day standing for its days
+                codes = np.unique(per.day_month)
+                steps_of = []
+                for m in codes:
+                    reps = np.unique(per.order[per.day_month == m])
+                    steps_of.append(
+                        (reps[:, None] * per.steps + np.arange(per.steps)[None, :]).ravel()
+                    )
             peak = b.var((s.name, "peak"), len(codes), 0.0, math.inf)
             b.add_cost(s.name, "demand", peak, s.demand_charge)
-            r = b.row((s.name, "peak"), n, -math.inf, 0.0)
-            b.coef(r, p, 1.0)
-            b.coef(r, peak[inverse], -1.0)
+            rows_p = np.concatenate(steps_of)
+            rows_m = np.concatenate([np.full(len(x), i) for i, x in enumerate(steps_of)])
+            r = b.row((s.name, "peak"), len(rows_p), -math.inf, 0.0)
+            b.coef(r, p[rows_p], 1.0)
+            b.coef(r, peak[rows_m], -1.0)
 
     # -- sinks
     for k in problem.sinks:
         q = b.var((k.name, "p"), n, 0.0, k.capacity)
         b.coef(bus_rows[k.bus], q, -1.0)
         ports[k.name].append((k.bus, q, -np.ones(n)))
-        price = w * _series(k.price, n)
+        price = big_w * _series(k.price, n)
         b.add_cost(k.name, "export" if np.all(price <= 0) else "energy", q, price)
 
     # -- converters
@@ -366,10 +380,13 @@ def build(problem: Problem) -> Lp:
                 entry_cols = np.concatenate([x, u])
                 entry_coef = np.concatenate([coef, np.full(n, sign * offset * c.capacity)])
             ports[c.name].append((bus, entry_cols, entry_coef))
-        b.add_cost(c.name, "vom", x, w * c.vom)
+        b.add_cost(c.name, "vom", x, big_w * c.vom)
 
     # -- storage
     for st in problem.storages:
+        if problem.periods is not None:
+            _linked_storage(b, problem, st, bus_rows, ports, big_w)
+            continue
         a = (1.0 - st.standing_loss) ** w
         if st.extend is None:
             energy = st.energy_capacity
@@ -407,7 +424,7 @@ def build(problem: Problem) -> Lp:
         b.coef(bus_rows[st.bus], dis, 1.0)
         ports[st.name].append((st.bus, np.concatenate([ch, dis]),
                                np.concatenate([-np.ones(n), np.ones(n)])))  # fmt: skip
-        b.add_cost(st.name, "storage", dis, w * st.discharge_cost)
+        b.add_cost(st.name, "storage", dis, big_w * st.discharge_cost)
 
     # -- carbon cap
     if problem.carbon_cap is not None and emitting:
@@ -415,3 +432,80 @@ def build(problem: Problem) -> Lp:
         for cols, coef in emitting:
             b.coef(np.zeros(len(cols), dtype=np.int64) + r[0], cols, coef)
     return b.finish(dict(ports))
+
+
+def _linked_storage(
+    b: _Builder,
+    problem: Problem,
+    st: Storage,
+    bus_rows: dict[str, IntArray],
+    ports: dict[str, list[tuple[str, IntArray, FloatArray]]],
+    big_w: FloatArray,
+) -> None:
+    """A storage over representative days, linked across the year's sequence of days
+    (Kotzur et al. 2018, "Time series aggregation for energy system design: modeling
+    seasonal storage"): within each representative day a level relative to its start
+    (``level``), with its highest and lowest value; across the calendar days a start-of-day
+    level ``soc_d`` that decays by the standing loss of a day and moves by the relative
+    level its representative day ends with; ``0 <= soc_d + low_k`` and
+    ``soc_d + high_k <= energy``; cyclic over the year."""
+    assert problem.periods is not None
+    per = problem.periods
+    n, s_ = problem.steps, per.steps
+    k = n // s_
+    days = len(per.order)
+    w = np.asarray(problem.weights, dtype=float)
+    a = (1.0 - st.standing_loss) ** w
+    if st.extend is None:
+        ch = b.var((st.name, "charge"), n, 0.0, st.power)
+        dis = b.var((st.name, "discharge"), n, 0.0, st.power)
+        cap = None
+    else:
+        ch = b.var((st.name, "charge"), n, 0.0, math.inf)
+        dis = b.var((st.name, "discharge"), n, 0.0, math.inf)
+        cap = b.var((st.name, "capacity"), 1, st.extend.min, st.extend.max)
+        hours = float(st.hours or 0.0)
+        b.add_cost(st.name, "capex", cap, _capacity_annuity(st.extend, problem, hours))
+        for what, col in (("charge", ch), ("discharge", dis)):
+            r = b.row((st.name, f"{what}_max"), n, -math.inf, 0.0)
+            b.coef(r, col, 1.0)
+            b.coef(r, cap[0], -1.0)
+    e = b.var((st.name, "level"), n, -math.inf, math.inf)  # relative to the day's start
+    high = b.var((st.name, "day_high"), k, -math.inf, math.inf)
+    low = b.var((st.name, "day_low"), k, -math.inf, math.inf)
+    soc = b.var((st.name, "day_start"), days, 0.0, math.inf)
+    r = b.row((st.name, "level"), n, 0.0, 0.0)
+    b.coef(r, e, 1.0)
+    first = np.arange(n) % s_ == 0
+    b.coef(r[~first], e[np.flatnonzero(~first) - 1], -a[~first])
+    b.coef(r, ch, -w * st.eta_charge)
+    b.coef(r, dis, w / st.eta_discharge)
+    day_of = np.arange(n) // s_
+    r = b.row((st.name, "day_high"), n, -math.inf, 0.0)
+    b.coef(r, e, 1.0)
+    b.coef(r, high[day_of], -1.0)
+    r = b.row((st.name, "day_low"), n, 0.0, math.inf)
+    b.coef(r, e, 1.0)
+    b.coef(r, low[day_of], -1.0)
+    # soc_{d+1} = decay soc_d + end level of day d's representative (cyclic over the year)
+    decay = (1.0 - st.standing_loss) ** per.day_hours
+    ends = e[np.arange(k) * s_ + s_ - 1]
+    r = b.row((st.name, "day_link"), days, 0.0, 0.0)
+    nxt = np.roll(np.arange(days), -1)
+    b.coef(r, soc[nxt], 1.0)
+    b.coef(r, soc, -decay)
+    b.coef(r, ends[per.order], -1.0)
+    r = b.row((st.name, "day_floor"), days, 0.0, math.inf)
+    b.coef(r, soc, 1.0)
+    b.coef(r, low[per.order], 1.0)
+    top = st.energy_capacity if cap is None else 0.0
+    r = b.row((st.name, "day_ceiling"), days, -math.inf, top)
+    b.coef(r, soc, 1.0)
+    b.coef(r, high[per.order], 1.0)
+    if cap is not None:
+        b.coef(r, cap[0], -float(st.hours or 0.0))
+    b.coef(bus_rows[st.bus], ch, -1.0)
+    b.coef(bus_rows[st.bus], dis, 1.0)
+    ports[st.name].append((st.bus, np.concatenate([ch, dis]),
+                           np.concatenate([-np.ones(n), np.ones(n)])))  # fmt: skip
+    b.add_cost(st.name, "storage", dis, big_w * st.discharge_cost)

@@ -41,6 +41,7 @@ __all__ = [
     "Converter",
     "Extend",
     "Load",
+    "Periods",
     "Problem",
     "Series",
     "Sink",
@@ -304,6 +305,30 @@ class Storage:
         return self.power * (self.hours or 0.0)
 
 
+@dataclass(frozen=True)
+class Periods:
+    """Representative days (:func:`greenpark.dispatch.represent.representative_days`).
+
+    Attributes
+    ----------
+    steps : int
+        Steps per representative day.
+    order : ndarray of int
+        For each day of the full horizon, in order, the index of the representative day
+        that stands for it; storage levels are linked across this sequence.
+    day_hours : float
+        Length of a day [h] (the standing loss between days).
+    day_month : ndarray of int or None
+        Calendar month (year x 12 + month) of each day of ``order``, for demand charges:
+        a month's peak covers every representative day that stands for one of its days.
+    """
+
+    steps: int
+    order: NDArray[np.int64]
+    day_hours: float = 24.0
+    day_month: NDArray[np.int64] | None = None
+
+
 @dataclass
 class Problem:
     """A dispatch (or sizing) problem over ``snapshots``.
@@ -335,11 +360,20 @@ class Problem:
     carbon_cap: float | None = None
     rate: float = 0.06
     currency: str = "CNY"
+    repeat: NDArray[np.float64] | None = None
+    periods: Periods | None = None
 
     @property
     def steps(self) -> int:
         """Number of steps."""
         return len(self.snapshots)
+
+    @property
+    def multiplier(self) -> NDArray[np.float64]:
+        """Weight of each step in costs, emissions and energy totals [h]: its length times
+        how many steps it stands for (``repeat``; representative days)."""
+        w = np.asarray(self.weights, dtype=float)
+        return w if self.repeat is None else w * np.asarray(self.repeat, dtype=float)
 
     def check(self) -> None:
         """Check the problem before building it.
@@ -487,5 +521,16 @@ class Problem:
         loaded = {ld.bus for ld in self.loads}
         for b in sorted(loaded - touched):
             raise InputError(f"bus {b!r}: it has a load and nothing that can supply it")
+        if self.repeat is not None:
+            series(self.name, "problem", "repeat", self.repeat, 0.0)
+        if self.periods is not None:
+            per = self.periods
+            if per.steps <= 0 or n % per.steps:
+                raise InputError(f"{self.name}: {n} steps are not whole days of {per.steps}")
+            if len(per.order) == 0 or per.order.min() < 0 or per.order.max() >= n // per.steps:
+                raise InputError(f"{self.name}: periods.order names days that do not exist")
+            if any(c.commitment is not None for c in self.converters):
+                raise InputError(f"{self.name}: representative days are for LPs (sizing "
+                                 "scans); unit commitment needs the full horizon")  # fmt: skip
         if self.carbon_cap is not None and self.carbon_cap < 0:
             raise InputError(f"{self.name}: carbon_cap must be >= 0")

@@ -319,7 +319,7 @@ def _read(
     for comp, kind, cols, coef in lp.costs:
         merged[(comp, kind)] = merged.get((comp, kind), 0.0) + float(np.dot(coef, x[cols]))
     costs = [(comp, kind, v) for (comp, kind), v in merged.items()]
-    w = np.asarray(problem.weights, dtype=float)
+    w = problem.multiplier
     emissions = sum(
         float(np.dot(w * s.emission, x[lp.cols[(s.name, "p")]]))
         for s in problem.sources
