@@ -46,7 +46,7 @@ def test_day_ahead_schedule_and_baseline(demo: str) -> None:
     # the baseline runs no storage and its engines heat-led
     assert not run.baseline.levels
     with store.read() as conn:
-        rec = conn.execute(select(DispatchRun)).one()
+        rec = conn.execute(select(DispatchRun).where(DispatchRun.id == run.run_id)).one()
     assert rec.id == run.run_id and rec.created_by == "test" and rec.day == run.day
     assert len(rec.schedule["times"]) == 96
     # the schedule of a day not metered yet is the ledger's projected figure
