@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
+from greenpark.errors import InputError
 from greenpark.store.schema import ENTRY_KINDS
 
 
@@ -15,33 +18,84 @@ def ledger() -> None:
     """Energy and carbon ledger (GB/T 2589 standard coal, MEE/NBS CO2 factors)."""
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def factor_options(f: F) -> F:
+    """The ledger's factor choices as options (``--calibre``, ``--area``, ``--natural-gas``,
+    ``--basis``, ``--electricity-coefficient``), read by :func:`ledger_options`."""
+    options = [
+        click.option(
+            "--calibre",
+            default="province",
+            show_default=True,
+            help="Electricity factor calibre: national, region, province, enterprise_reporting...",
+        ),
+        click.option(
+            "--area", default="guizhou", show_default=True, help="Province or grid region."
+        ),
+        click.option(
+            "--natural-gas",
+            default="natural_gas_gasfield",
+            show_default=True,
+            type=click.Choice(["natural_gas_gasfield", "natural_gas_oilfield"]),
+            help="GB/T 2589 row of the park's natural gas.",
+        ),
+        click.option(
+            "--basis",
+            type=click.Choice(["equivalent", "equal"]),
+            default="equivalent",
+            show_default=True,
+            help="Electricity's standard coal: 当量值 0.1229 kgce/kWh, or 等价值 (give the "
+            "year's --electricity-coefficient); labelled in every row.",
+        ),
+        click.option(
+            "--electricity-coefficient",
+            type=float,
+            default=None,
+            help="Electricity's coefficient [kgce/kWh], e.g. the year's 等价值 (≈0.30).",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def ledger_options(params: dict[str, Any]) -> Any:
+    """The LedgerOptions of :func:`factor_options`' values (popped from ``params``).
+
+    Raises
+    ------
+    InputError
+        The equal-value basis without the year's coefficient.
+    """
+    from greenpark.ledger import LedgerOptions
+
+    basis = params.pop("basis")
+    coef = params.pop("electricity_coefficient")
+    if basis == "equal" and coef is None:
+        raise InputError("--basis equal needs --electricity-coefficient (the year's 等价值)")
+    return LedgerOptions(
+        calibre=params.pop("calibre"),
+        area=params.pop("area"),
+        natural_gas=params.pop("natural_gas"),
+        basis=basis,
+        coefficients={} if coef is None else {"electricity": coef},
+    )
+
+
 @ledger.command("monthly")
 @click.option("--year", type=int, required=True, help="Calendar year (park time zone).")
 @click.option("--park", "park_code", default=None, help="Park code (default: the only one).")
-@click.option(
-    "--calibre",
-    default="province",
-    show_default=True,
-    help="Electricity factor calibre: national, region, province, enterprise_reporting...",
-)
-@click.option("--area", default="guizhou", show_default=True, help="Province or grid region.")
-@click.option(
-    "--natural-gas",
-    default="natural_gas_gasfield",
-    show_default=True,
-    type=click.Choice(["natural_gas_gasfield", "natural_gas_oilfield"]),
-    help="GB/T 2589 row of the park's natural gas.",
-)
+@factor_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="CSV file (default: stdout).")
 @click.pass_context
 def ledger_monthly(
     ctx: click.Context,
     year: int,
     park_code: str | None,
-    calibre: str,
-    area: str,
-    natural_gas: str,
     output: str | None,
+    **factors: Any,
 ) -> None:
     """Monthly tce and tCO2 per enterprise and carrier of YEAR, as CSV: metered use and
     the figures entered by hand (fuel by the tonne).
@@ -51,10 +105,9 @@ def ledger_monthly(
     enterprise's own; ``ledger summary`` gives the park counted once.
     """
     from greenpark.cli import _store
-    from greenpark.ledger import LedgerOptions
     from greenpark.ledger.service import load_book
 
-    options = LedgerOptions(calibre=calibre, area=area, natural_gas=natural_gas)
+    options = ledger_options(factors)
     with _store(ctx).read() as conn:
         result = load_book(conn, year, park_code, options)[1].rows
     if output:
@@ -84,9 +137,12 @@ def _fmt(value: float | None, spec: str = ",.1f", suffix: str = "") -> str:
 @ledger.command("summary")
 @click.option("--year", type=int, required=True, help="Calendar year (park time zone).")
 @click.option("--park", "park_code", default=None, help="Park code (default: the only one).")
+@factor_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
-def ledger_summary(ctx: click.Context, year: int, park_code: str | None, as_json: bool) -> None:
+def ledger_summary(
+    ctx: click.Context, year: int, park_code: str | None, as_json: bool, **factors: Any
+) -> None:
     """The park's year: energy and CO2 counted once, shares, intensities, year on year,
     budgets and their projections (warnings first)."""
     import json
@@ -96,7 +152,7 @@ def ledger_summary(ctx: click.Context, year: int, park_code: str | None, as_json
     from greenpark.ledger.targets import warnings
 
     with _store(ctx).read() as conn:
-        park, book = load_book(conn, year, park_code)
+        park, book = load_book(conn, year, park_code, ledger_options(factors))
     s = book.summary
     flagged = warnings((who or park.code, p) for (who, _), p in book.projections.items())
     if as_json:
