@@ -10,9 +10,10 @@ Expected answers:
 - nobody, route not ``PUBLIC``: ``/api/...`` 401 (``WWW-Authenticate: Bearer``), a page
   303 to ``/login?next=...``;
 - a role without the permission: 403;
-- a role with it (or anybody on a ``PUBLIC`` route): 2xx or 3xx. The examples lie inside
-  every role's enterprise scope; :data:`OUT_OF_SCOPE` examples lie outside the enterprise
-  user's and must answer 404, exactly like a code that does not exist;
+- a role with it (or anybody on a ``PUBLIC`` route): 2xx or 3xx, or the answer
+  :data:`FIXTURE_ANSWERS` names for a route the fixture park cannot serve. The examples lie
+  inside every role's enterprise scope; :data:`OUT_OF_SCOPE` examples lie outside the
+  enterprise user's and must answer 404, exactly like a code that does not exist;
 - the enterprise user (who sees E1 only) on a :data:`WHOLE_PARK_ONLY` route: 403.
 
 Each call has a fresh session (log-out routes end only their own), and unsafe methods send
@@ -97,7 +98,9 @@ OUT_OF_SCOPE: dict[str, dict[str, str]] = {
 
 #: Routes of park-wide figures (the park's energy ledger counts energy once for the whole
 #: park): a caller who sees only some enterprises gets 403 although its role reads.
-WHOLE_PARK_ONLY: frozenset[str] = frozenset({"/energy", "/api/energy"})
+WHOLE_PARK_ONLY: frozenset[str] = frozenset(
+    {"/energy", "/api/energy", "/energy-station", "/api/energy-station"}
+)
 
 #: Form fields a route needs to succeed (besides the CSRF token).
 FORMS: dict[tuple[str, str], dict[str, str]] = {
@@ -122,7 +125,14 @@ JSONS: dict[tuple[str, str], dict[str, Any]] = {
         "source": "authorisation matrix",
     },
     ("POST", "/api/ledger/targets"): {"year": 2025, "quantity": "tce", "budget": 1000.0},
+    ("POST", "/api/energy-station/day-ahead"): {"day": None, "commitment": True},
 }
+
+#: What a route answers a caller its permission admits when the fixture park cannot give
+#: it what it needs: the park has no energy station, so the day-ahead run is refused with
+#: the reason (400, "no station assets"), after the permission check has let the caller in
+#: (a caller without the permission still gets 401/403 first).
+FIXTURE_ANSWERS: dict[tuple[str, str], int] = {("POST", "/api/energy-station/day-ahead"): 400}
 
 #: Answers that differ when the caller uses an API token instead of a session:
 #: an API token is revoked, not logged out.
@@ -218,6 +228,10 @@ def _problem(route: APIRoute, caller: Role | None, response: Response) -> str | 
         return None if status == 403 else f"expected 403, got {status}"
     if route.path in WHOLE_PARK_ONLY and caller is Role.ENTERPRISE:
         return None if status == 403 else f"expected 403 (whole park only), got {status}"
+    (method,) = route.methods
+    expected = FIXTURE_ANSWERS.get((method, route.path))
+    if expected is not None:
+        return None if status == expected else f"expected {expected}, got {status}"
     if not 200 <= status < 400:
         return f"expected 2xx/3xx, got {status}: {response.text[:200]}"
     return None

@@ -172,8 +172,9 @@ def _schedule(day: DayAhead) -> dict[str, Any]:
     r, b = day.optimised, day.baseline
 
     def rounded(values: dict[Any, np.ndarray]) -> dict[str, list[float]]:
+        # 1e-6 MW: the recorded schedule still balances every bus to 1e-6
         return {
-            (k if isinstance(k, str) else f"{k[0]}:{k[1]}"): [round(float(x), 4) for x in v]
+            (k if isinstance(k, str) else f"{k[0]}:{k[1]}"): [round(float(x), 6) for x in v]
             for k, v in values.items()
         }
 
@@ -187,6 +188,12 @@ def _schedule(day: DayAhead) -> dict[str, Any]:
         "baseline_costs": b.cost_by_kind() if b.costs else {},
         "forecast_method": day.forecast.method,
         "price": [round(float(x), 2) for x in day.prices.electricity],
+        "totals": {k: v for k, v in day.totals.items() if not k.startswith("baseline_")},
+        "baseline_totals": {
+            k.removeprefix("baseline_"): v
+            for k, v in day.totals.items()
+            if k.startswith("baseline_")
+        },
         "notes": list(day.prices.notes),
     }
 

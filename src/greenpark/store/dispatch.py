@@ -28,11 +28,13 @@ from greenpark.store.schema import (
 __all__ = [
     "ROLES",
     "add_run",
+    "get_run",
     "list_runs",
     "newest_station_reading",
     "park_assets",
     "projected_runs",
     "role_readings",
+    "run_days",
     "station_meters",
     "temperature",
 ]
@@ -170,3 +172,27 @@ def projected_runs(conn: Connection, park_id: int, year: int) -> list[dict[str, 
         if newest is None or r["day"] > newest.date():
             out[r["day"]] = dict(r)  # a later run of the same day replaces it
     return list(out.values())
+
+
+def run_days(conn: Connection, park_id: int) -> list[dt.date]:
+    """Days with a recorded run, newest first."""
+    q = (
+        select(DispatchRun.day)
+        .where(DispatchRun.park_id == park_id)
+        .distinct()
+        .order_by(DispatchRun.day.desc())
+    )
+    return [d for (d,) in conn.execute(q)]
+
+
+def get_run(conn: Connection, park_id: int, day: dt.date | None = None) -> dict[str, Any] | None:
+    """The newest run of ``day`` (default: of the newest day), or None."""
+    q = select(DispatchRun.__table__).where(DispatchRun.park_id == park_id)
+    if day is not None:
+        q = q.where(DispatchRun.day == day)
+    row = (
+        conn.execute(q.order_by(DispatchRun.day.desc(), DispatchRun.id.desc()).limit(1))
+        .mappings()
+        .first()
+    )
+    return None if row is None else dict(row)

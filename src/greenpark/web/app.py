@@ -27,6 +27,7 @@ from greenpark.web import (
     overview,
     readings,
     session,
+    station_page,
     stations,
 )
 from greenpark.web.environment import add_routes as add_environment_routes
@@ -170,6 +171,7 @@ def create_app(
     readings.add_routes(app)
     ledger.add_routes(app)
     ledger_writes.add_routes(app)
+    station_page.add_routes(app)
     add_ingest_routes(app)
     health.add_routes(app)
     session.add_routes(app)

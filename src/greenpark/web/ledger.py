@@ -53,6 +53,7 @@ from greenpark.web.ledger_models import (
     FactorUsedPublic,
     FlowPublic,
     LedgerParkPublic,
+    LedgerProjectedPublic,
     LedgerRowPublic,
     MonthTrackPublic,
     ProjectionPublic,
@@ -387,6 +388,18 @@ def energy_public(park: ParkRef | None, years: list[int], book: Book | None) -> 
         ],
         warnings=_warnings(book, names),
         factors=_factors(book),
+        projected=_projected(book.summary.get("projected")),
+    )
+
+
+def _projected(projected: dict[str, Any] | None) -> LedgerProjectedPublic | None:
+    """The ledger's projected figures (``Book.summary["projected"]``), or None."""
+    if not projected:
+        return None
+    return LedgerProjectedPublic(
+        source=projected["source"],
+        days=[dt.date.fromisoformat(d) for d in projected["days"]],
+        **{k: float(projected[k]) for k in ("tce", "tco2", "grid_kwh", "gas_m3", "cost")},
     )
 
 

@@ -187,6 +187,20 @@ class FactorUsedPublic(BaseModel):
     tco2: float = Field(description="CO2 it gave [tCO2].")
 
 
+class LedgerProjectedPublic(BaseModel):
+    """The station's day-ahead schedules of days not metered yet, as the ledger projects
+    them (``greenpark dispatch day-ahead``): their grid and gas, converted with the
+    ledger's coefficients and factors."""
+
+    source: str = Field(description="Where the figures come from.")
+    days: list[dt.date] = Field(description="The days projected (the newest run of each).")
+    tce: float = Field(description="[tce]")
+    tco2: float = Field(description="[tCO2]")
+    grid_kwh: float = Field(description="Grid import [kWh].")
+    gas_m3: float = Field(description="Natural gas [m³].")
+    cost: float = Field(description="The schedules' cost [CNY].")
+
+
 class EnergyPublic(BaseModel):
     """The park's energy and carbon ledger of one year (whole-park callers only)."""
 
@@ -207,6 +221,11 @@ class EnergyPublic(BaseModel):
         description="Park and enterprise projections at watch or over, worst first."
     )
     factors: list[FactorUsedPublic]
+    projected: LedgerProjectedPublic | None = Field(
+        default=None,
+        description="The station's day-ahead schedules of the year's days not metered yet "
+        "(see /api/energy-station); null without a year.",
+    )
 
 
 class LedgerRowPublic(BaseModel):
