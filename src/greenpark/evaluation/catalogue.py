@@ -336,9 +336,12 @@ def load_scheme(
     origin = f"catalogues/{_SETTINGS_FILE} [{key}]"
     if settings is not None:
         extra, origin = _settings_override(settings, key)
-        groups = {**table.get("groups", {}), **extra.get("groups", {})}
+        extra_groups = extra.get("groups", {})
         table = {**table, **extra}
-        if groups:
+        if isinstance(extra_groups, Mapping):  # groups are merged key by key
+            groups = {code: dict(g) for code, g in shipped.get(key, {}).get("groups", {}).items()}
+            for code, g in extra_groups.items():
+                groups[code] = {**groups.get(code, {}), **g} if isinstance(g, Mapping) else g
             table["groups"] = groups
     if key not in shipped and path is None:
         raise InputError(
