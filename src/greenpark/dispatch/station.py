@@ -246,7 +246,7 @@ def station_problem(
         elif kind in ("battery", "thermal_storage", "cold_storage"):
             bus = {"battery": "el", "thermal_storage": "heat", "cold_storage": "cold"}[kind]
             rt = _number(a, "round_trip_efficiency", _number(a, "efficiency"))
-            eta = math.sqrt(rt) if kind == "battery" else rt**0.5
+            eta = math.sqrt(rt)  # the round trip split evenly: charge and discharge
             storages.append(
                 Storage(code, bus, power=_mw(a, "p_nom"), energy=_mw(a, "e_nom"),
                         eta_charge=eta, eta_discharge=eta,
