@@ -129,10 +129,13 @@ def test_static_files_and_nav(client: TestClient) -> None:
     for path in (
         "/static/style.css",
         "/static/overview.js",
+        "/static/charts.js",
         "/static/favicon.svg",
         "/static/vendor/chartjs/chart.umd.min.js",
     ):
         assert client.get(path).status_code == 200, path
+    # the shared chart helpers (window.greenpark.charts) come before the page's script
+    assert 0 < html.index("/static/charts.js") < html.index("/static/overview.js")
 
 
 def test_vendored_chartjs_is_named() -> None:

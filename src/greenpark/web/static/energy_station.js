@@ -2,38 +2,24 @@
  * web/station_page.py, station_charts): "balance" stacked bars of a bus's flows [MW] with
  * the load as a line (and, on the electricity chart, the time-of-use price on a right-hand
  * axis), "lines" of storage levels, "onoff" stacked bars of the engines' commitment and
- * grouped "bars" of the costs by kind. Chart.js is served by the app: /static/vendor/.
- * Every chart has its numbers in a table on the page, so a chart that cannot be drawn
- * loses nothing. */
+ * grouped "bars" of the costs by kind. Chart.js is served by the app: /static/vendor/; the
+ * shared helpers (window.greenpark.charts) by charts.js. Every chart has its numbers in a
+ * table on the page, so a chart that cannot be drawn loses nothing. */
 (function () {
   "use strict";
 
-  var block = document.getElementById("station-data");
-  if (!block || typeof Chart === "undefined") {
-    return;
-  }
-  var data = JSON.parse(block.textContent);
+  var charts = window.greenpark && window.greenpark.charts;
 
-  function axis(title) {
-    return {
-      title: { display: Boolean(title), text: title },
-      grid: { color: "#e5e7eb" },
-    };
-  }
-
-  function base() {
-    return {
-      responsive: true,
-      maintainAspectRatio: false,
-      animation: false,
-      interaction: { mode: "index", intersect: false },
-      plugins: { legend: { position: "bottom" } },
-    };
+  /* The options of this page's charts, with axes x and y: the legend below, one tooltip
+   * for all the series at a time. */
+  function base(x, y) {
+    var options = charts.options(true, { x: x, y: y });
+    options.interaction = { mode: "index", intersect: false };
+    return options;
   }
 
   function timeAxis(title) {
-    var x = axis(title);
-    x.grid = { display: false };
+    var x = charts.categoryAxis(title);
     x.ticks = { autoSkip: true, maxTicksLimit: 13, maxRotation: 0 };
     return x;
   }
@@ -43,27 +29,32 @@
     return colour.length === 7 ? colour + "80" : colour;
   }
 
+  /* The line of a series d (label, values, colour) without points. */
+  function line(d) {
+    return {
+      label: d.label,
+      data: d.values,
+      borderColor: d.colour,
+      backgroundColor: d.colour,
+      borderWidth: 2,
+      pointRadius: 0,
+    };
+  }
+
   function balance(canvas, spec) {
     var x = timeAxis(spec.categoryTitle);
     x.stacked = true;
-    var y = axis(spec.valueTitle);
+    var y = charts.axis(spec.valueTitle);
     y.stacked = true;
-    var options = base();
-    options.scales = { x: x, y: y };
+    var options = base(x, y);
     var datasets = spec.datasets.map(function (d) {
       if (d.kind === "line") {
-        return {
-          type: "line",
-          label: d.label,
-          data: d.values,
-          borderColor: d.colour,
-          backgroundColor: d.colour,
-          borderWidth: 2,
-          pointRadius: 0,
-          stepped: "before",
-          stack: "load",
-          order: 0,
-        };
+        var load = line(d);
+        load.type = "line";
+        load.stepped = "before";
+        load.stack = "load";
+        load.order = 0;
+        return load;
       }
       return {
         type: "bar",
@@ -83,106 +74,53 @@
         grid: { drawOnChartArea: false },
         beginAtZero: true,
       };
-      datasets.push({
-        type: "line",
-        label: spec.price.label,
-        data: spec.price.values,
-        borderColor: spec.price.colour,
-        backgroundColor: spec.price.colour,
-        borderDash: [6, 4],
-        borderWidth: 1.5,
-        pointRadius: 0,
-        stepped: "before",
-        yAxisID: "price",
-        order: 0,
-      });
+      var price = line(spec.price);
+      price.type = "line";
+      price.borderDash = [6, 4];
+      price.borderWidth = 1.5;
+      price.stepped = "before";
+      price.yAxisID = "price";
+      price.order = 0;
+      datasets.push(price);
     }
-    return new Chart(canvas, {
-      type: "bar",
-      data: { labels: spec.labels, datasets: datasets },
-      options: options,
-    });
+    return charts.chart(canvas, "bar", spec.labels, datasets, options);
   }
 
   function lines(canvas, spec) {
-    var y = axis(spec.valueTitle);
-    y.beginAtZero = true;
-    var options = base();
-    options.scales = { x: timeAxis(spec.categoryTitle), y: y };
-    return new Chart(canvas, {
-      type: "line",
-      data: {
-        labels: spec.labels,
-        datasets: spec.datasets.map(function (d) {
-          return {
-            label: d.label,
-            data: d.values,
-            borderColor: d.colour,
-            backgroundColor: d.colour,
-            borderWidth: 2,
-            pointRadius: 0,
-          };
-        }),
-      },
-      options: options,
-    });
+    var options = base(timeAxis(spec.categoryTitle), charts.valueAxis(spec.valueTitle));
+    return charts.chart(canvas, "line", spec.labels, spec.datasets.map(line), options);
   }
 
   /* Units on (1) or off (0), stacked: the bar's height is the number of units on. */
   function onoff(canvas, spec) {
     var x = timeAxis(spec.categoryTitle);
     x.stacked = true;
-    var y = axis(spec.valueTitle);
+    var y = charts.axis(spec.valueTitle);
     y.stacked = true;
     y.min = 0;
     y.max = spec.datasets.length;
     y.ticks = { stepSize: 1 };
-    var options = base();
-    options.scales = { x: x, y: y };
-    return new Chart(canvas, {
-      type: "bar",
-      data: {
-        labels: spec.labels,
-        datasets: spec.datasets.map(function (d) {
-          return {
-            label: d.label,
-            data: d.values,
-            backgroundColor: d.colour,
-            barPercentage: 1.0,
-            categoryPercentage: 1.0,
-          };
-        }),
-      },
-      options: options,
+    var datasets = spec.datasets.map(function (d) {
+      return {
+        label: d.label,
+        data: d.values,
+        backgroundColor: d.colour,
+        barPercentage: 1.0,
+        categoryPercentage: 1.0,
+      };
     });
+    return charts.chart(canvas, "bar", spec.labels, datasets, base(x, y));
   }
 
   function bars(canvas, spec) {
-    var x = axis(spec.categoryTitle);
-    x.grid = { display: false };
-    var y = axis(spec.valueTitle);
-    y.beginAtZero = true;
-    var options = base();
-    options.scales = { x: x, y: y };
-    return new Chart(canvas, {
-      type: "bar",
-      data: {
-        labels: spec.labels,
-        datasets: spec.datasets.map(function (d) {
-          return { label: d.label, data: d.values, backgroundColor: d.colour };
-        }),
-      },
-      options: options,
+    var options = base(charts.categoryAxis(spec.categoryTitle), charts.valueAxis(spec.valueTitle));
+    var datasets = spec.datasets.map(function (d) {
+      return { label: d.label, data: d.values, backgroundColor: d.colour };
     });
+    return charts.chart(canvas, "bar", spec.labels, datasets, options);
   }
 
-  var draw = { balance: balance, lines: lines, onoff: onoff, bars: bars };
-
-  data.charts.forEach(function (spec) {
-    var canvas = document.getElementById(spec.canvas);
-    if (!canvas || !draw[spec.type]) {
-      return;
-    }
-    draw[spec.type](canvas, spec);
-  });
+  if (charts) {
+    charts.drawAll("station-data", { balance: balance, lines: lines, onoff: onoff, bars: bars });
+  }
 })();
