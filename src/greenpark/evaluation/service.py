@@ -1,0 +1,572 @@
+"""Evaluate a park against a scheme from its own data: read, compute, score, report.
+
+:func:`evaluate` reads what the values need from the store (read-only), computes them with
+:mod:`greenpark.evaluation.values`, scores them with
+:func:`~greenpark.evaluation.scoring.score_scheme` and does the same for the two years before
+when the store has data for them (three years side by side). :func:`write_xlsx` writes the
+self-evaluation workbook.
+
+Store reads: the ledger's book of each year through
+:func:`greenpark.ledger.service.load_book`; the registry (enterprises and their yearly
+figures, high-tech certificates, vehicles, stations) and the measurements (ambient air,
+sewage-plant outlet flow) through SQLAlchemy Core selects on :mod:`greenpark.store.schema`
+tables, here, reading only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import BigInteger, ColumnElement, Connection, Float, func, select, type_coerce
+
+from greenpark.environment.view import AIR_PARAMETERS, discharge_class, valid_wide
+from greenpark.errors import InputError
+from greenpark.evaluation.catalogue import Scheme, load_scheme
+from greenpark.evaluation.scoring import SchemeScore, score_scheme
+from greenpark.evaluation.values import (
+    EnterpriseRecord,
+    ParkData,
+    SewagePlant,
+    Value,
+    VehicleRecord,
+    scheme_values,
+    supplementary_values,
+)
+from greenpark.ledger.book import Book
+from greenpark.ledger.compute import LedgerOptions
+from greenpark.store.db import Store
+from greenpark.store.ledger import ParkRef, resolve_park
+from greenpark.store.overview import time_zone
+from greenpark.store.schema import (
+    Enterprise,
+    EnterpriseYear,
+    HighTechCertificate,
+    Measurement,
+    Park,
+    Station,
+    Vehicle,
+)
+
+__all__ = ["Evaluation", "YearEvaluation", "evaluate", "read_park_data", "write_xlsx"]
+
+#: HJ 212 code of the wastewater flow [m³/h as stored].
+FLOW_PARAMETER: Final[str] = "w00000"
+#: Years before the evaluation year shown beside it (when the store has data for them).
+PREVIOUS_YEARS: Final[int] = 2
+
+
+@dataclass(frozen=True)
+class YearEvaluation:
+    """One year of a scheme: the values, their score, and the park attributes that chose
+    the scheme's variants. ``score`` is ``None`` when the variants could not be chosen
+    (``note`` says why)."""
+
+    year: int
+    scheme: Scheme
+    values: dict[str, Value]
+    score: SchemeScore | None
+    park_attributes: dict[str, float] = field(default_factory=dict)
+    supplementary: dict[str, Value] = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def index(self) -> float | None:
+        return None if self.score is None else self.score.index
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A park evaluated against a scheme: ``years`` oldest first, the last being ``year``
+    (earlier ones only when the store holds data for them)."""
+
+    park: ParkRef
+    scheme: str
+    year: int
+    years: tuple[YearEvaluation, ...]
+
+    @property
+    def current(self) -> YearEvaluation:
+        return self.years[-1]
+
+    @property
+    def values(self) -> dict[str, Value]:
+        return self.current.values
+
+    @property
+    def score(self) -> SchemeScore | None:
+        return self.current.score
+
+    def of_year(self, year: int) -> YearEvaluation | None:
+        for y in self.years:
+            if y.year == year:
+                return y
+        return None
+
+
+# --- reading the store ----------------------------------------------------------------------
+
+
+def _park_timezone(conn: Connection, park_id: int) -> str:
+    tz = conn.execute(select(Park.timezone).where(Park.id == park_id)).scalar_one_or_none()
+    return tz or "Asia/Shanghai"
+
+
+def _enterprises(conn: Connection, park_id: int, year: int) -> tuple[EnterpriseRecord, ...]:
+    ents = conn.execute(
+        select(
+            Enterprise.id,
+            Enterprise.credit_code,
+            Enterprise.name,
+            Enterprise.industry,
+            Enterprise.employees,
+        )
+        .where(Enterprise.park_id == park_id)
+        .order_by(Enterprise.credit_code)
+    ).all()
+    ids = [e.id for e in ents]
+    figures = {
+        r.enterprise_id: r
+        for r in conn.execute(
+            select(
+                EnterpriseYear.enterprise_id,
+                EnterpriseYear.value_added,
+                EnterpriseYear.gross_output,
+            ).where(EnterpriseYear.enterprise_id.in_(ids), EnterpriseYear.year == year)
+        )
+    }
+    certs: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for r in conn.execute(
+        select(
+            HighTechCertificate.enterprise_id,
+            HighTechCertificate.valid_from,
+            HighTechCertificate.valid_to,
+        ).where(HighTechCertificate.enterprise_id.in_(ids))
+    ):
+        certs.setdefault(r.enterprise_id, []).append((r.valid_from, r.valid_to))
+    out = []
+    for e in ents:
+        f = figures.get(e.id)
+        out.append(
+            EnterpriseRecord(
+                credit_code=e.credit_code,
+                name=e.name,
+                industry=e.industry,
+                employees=e.employees,
+                value_added=None if f is None else f.value_added,
+                gross_output=None if f is None else f.gross_output,
+                high_tech=tuple(sorted(certs.get(e.id, []))),
+            )
+        )
+    return tuple(out)
+
+
+def _vehicles(conn: Connection, park_id: int) -> tuple[VehicleRecord, ...]:
+    rows = conn.execute(
+        select(Vehicle.code, Vehicle.kind, Vehicle.energy, Vehicle.in_service)
+        .where(Vehicle.park_id == park_id)
+        .order_by(Vehicle.code)
+    ).all()
+    return tuple(VehicleRecord(r.code, r.kind, r.energy, bool(r.in_service)) for r in rows)
+
+
+def _stations(conn: Connection, park_id: int, kind: str) -> list[Any]:
+    return list(
+        conn.execute(
+            select(
+                Station.id,
+                Station.code,
+                Station.discharge_standard,
+                Enterprise.credit_code,
+                Enterprise.name.label("enterprise_name"),
+            )
+            .outerjoin(Enterprise, Enterprise.id == Station.enterprise_id)
+            .where(Station.park_id == park_id, Station.kind == kind)
+            .order_by(Station.code)
+        ).all()
+    )
+
+
+def _sewage_plants(conn: Connection, park_id: int) -> list[tuple[SewagePlant, int]]:
+    """Outlet stations of enterprises judged by GB 18918-2002, with their station ids."""
+    return [
+        (SewagePlant(r.credit_code, r.enterprise_name, r.code, r.discharge_standard), r.id)
+        for r in _stations(conn, park_id, "wastewater_outlet")
+        if r.credit_code is not None and discharge_class(r.discharge_standard) is not None
+    ]
+
+
+def _epoch(conn: Connection) -> ColumnElement[float]:
+    """``measurement.time`` as epoch seconds, computed by the database."""
+    if conn.dialect.name == "sqlite":
+        return type_coerce(Measurement.time, BigInteger()).label("epoch")  # type: ignore[return-value]
+    return type_coerce(func.extract("epoch", Measurement.time), Float()).label("epoch")
+
+
+def _measurements(
+    conn: Connection,
+    station_ids: Iterable[int],
+    parameters: Iterable[str],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> pd.DataFrame:
+    """Rows ``station_id, parameter, time (aware UTC), value, flag`` with start <= time < end
+    (the frame :func:`greenpark.environment.view.valid_wide` reads)."""
+    ids, codes = sorted(set(station_ids)), sorted(set(parameters))
+    rows = (
+        conn.execute(
+            select(
+                Measurement.station_id,
+                Measurement.parameter,
+                _epoch(conn),
+                Measurement.value,
+                Measurement.flag,
+            ).where(
+                Measurement.station_id.in_(ids),
+                Measurement.parameter.in_(codes),
+                Measurement.time >= start,
+                Measurement.time < end,
+            )
+        ).all()
+        if ids and codes
+        else []
+    )
+    if not rows:
+        return pd.DataFrame(
+            {
+                "station_id": pd.Series(dtype="int64"),
+                "parameter": pd.Series(dtype="object"),
+                "time": pd.Series(dtype="datetime64[ns, UTC]"),
+                "value": pd.Series(dtype="float64"),
+                "flag": pd.Series(dtype="object"),
+            }
+        )
+    sid, par, epoch, value, flag = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "station_id": np.asarray(sid, dtype=np.int64),
+            "parameter": np.asarray(par, dtype=object),
+            "time": pd.to_datetime(np.asarray(epoch, dtype=np.float64).round(), unit="s", utc=True),
+            "value": np.asarray([np.nan if v is None else v for v in value], dtype=np.float64),
+            "flag": np.asarray(flag, dtype=object),
+        }
+    )
+
+
+def _year_window(year: int, timezone: str) -> tuple[dt.datetime, dt.datetime]:
+    zone = time_zone(timezone)
+    return dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+def read_park_data(
+    conn: Connection,
+    park: ParkRef,
+    year: int,
+    *,
+    book: Book | None = None,
+    previous: Book | None = None,
+) -> ParkData:
+    """Everything the values of ``year`` need, read from the store (nothing is written)."""
+    tz = _park_timezone(conn, park.id)
+    start, end = _year_window(year, tz)
+    air_stations = _stations(conn, park.id, "ambient_air")
+    rows = _measurements(conn, [s.id for s in air_stations], AIR_PARAMETERS, start, end)
+    air_hourly = {
+        s.code: valid_wide(rows[rows["station_id"] == s.id], AIR_PARAMETERS) for s in air_stations
+    }
+    plants = _sewage_plants(conn, park.id)
+    flow_rows = _measurements(conn, [i for _, i in plants], [FLOW_PARAMETER], start, end)
+    flows = {}
+    for plant, sid in plants:
+        wide = valid_wide(flow_rows[flow_rows["station_id"] == sid], {FLOW_PARAMETER: "flow"})
+        flows[plant.outlet] = wide["flow"] if "flow" in wide else pd.Series(dtype=float)
+    return ParkData(
+        year=year,
+        book=book,
+        previous=previous,
+        enterprises=_enterprises(conn, park.id, year),
+        vehicles=_vehicles(conn, park.id),
+        plants=tuple(p for p, _ in plants),
+        air_hourly=air_hourly,
+        outlet_flows=flows,
+        timezone=tz,
+    )
+
+
+def _has_data(data: ParkData) -> bool:
+    """Whether the store holds data of the year itself (the registry's present state,
+    buses and plants, does not count)."""
+    return (
+        data.book is not None
+        or any(e.value_added is not None or e.gross_output is not None for e in data.enterprises)
+        or any(not f.empty for f in data.air_hourly.values())
+        or any(not s.empty for s in data.outlet_flows.values())
+    )
+
+
+# --- evaluating -----------------------------------------------------------------------------
+
+
+def _score_year(
+    name: str,
+    year: int,
+    data: ParkData,
+    given: Mapping[str, float],
+    *,
+    strict: bool,
+) -> YearEvaluation | None:
+    try:
+        scheme = load_scheme(name, year=year)
+    except InputError:
+        if strict:
+            raise
+        return None  # no row in force that year
+    attrs: dict[str, float] = {}
+    if data.book is not None:
+        attrs["annual_energy_tce"] = float(data.book.summary.get("tce") or 0.0)
+    attrs.update({k: float(v) for k, v in given.items()})
+    note = ""
+    needed = scheme.park_attributes
+    missing = [a for a in needed if a not in attrs]
+    if missing:
+        note = (
+            f"scheme {scheme.name!r} picks its variants by {', '.join(missing)}: "
+            + ("the ledger has no energy for the year; " if "annual_energy_tce" in missing else "")
+            + "give it as a park attribute"
+        )
+        if strict:
+            raise InputError(f"{year}: {note}")
+    elif needed:
+        scheme = scheme.for_park(attrs)
+    values = scheme_values(scheme, data)
+    score = None if missing else score_scheme(scheme, {k: v.value for k, v in values.items()})
+    used = {k: v for k, v in attrs.items() if k in needed}
+    extra = supplementary_values(scheme.name, data)
+    return YearEvaluation(year, scheme, values, score, used, extra, note)
+
+
+def evaluate(
+    store: Store,
+    scheme: str,
+    year: int,
+    *,
+    park_code: str | None = None,
+    park_attributes: Mapping[str, float] | None = None,
+    options: LedgerOptions | None = None,
+    previous_years: int = PREVIOUS_YEARS,
+) -> Evaluation:
+    """Evaluate the park against ``scheme`` in ``year`` (and up to ``previous_years`` before).
+
+    Parameters
+    ----------
+    store
+        The store (read only).
+    scheme
+        ``miit-green-park``, ``zero-carbon-park``, ... (:func:`load_scheme` names).
+    year
+        The evaluation year.
+    park_code
+        The park (default: the only one).
+    park_attributes
+        Park attributes choosing a scheme's variants, over those computed (``annual_energy_tce``
+        from the ledger: the zero-carbon core threshold by park size).
+    options
+        The ledger's factor choices (calibre, area, coefficients).
+    previous_years
+        Years before ``year`` evaluated too, each only when the store holds data of it.
+
+    Raises
+    ------
+    InputError
+        Unknown scheme or park, no catalogue row in force in ``year``, or variants that need
+        a park attribute neither the data nor ``park_attributes`` give.
+    """
+    from greenpark.ledger.service import load_book
+
+    load_scheme(scheme, year=year)  # an unknown scheme or one not in force: refused at once
+    given = dict(park_attributes or {})
+    books: dict[int, Book | None] = {}
+    with store.read() as conn:
+        park = resolve_park(conn, park_code)
+
+        def book_of(y: int) -> Book | None:
+            if y not in books:
+                try:
+                    books[y] = load_book(conn, y, park.code, options)[1]
+                except InputError:
+                    books[y] = None
+            return books[y]
+
+        years: list[YearEvaluation] = []
+        for y in range(year - previous_years, year + 1):
+            data = read_park_data(conn, park, y, book=book_of(y), previous=book_of(y - 1))
+            if y != year and not _has_data(data):
+                continue
+            result = _score_year(scheme, y, data, given, strict=y == year)
+            if result is not None:
+                years.append(result)
+    return Evaluation(park, years[-1].scheme.name, year, tuple(years))
+
+
+# --- the workbook -----------------------------------------------------------------------------
+
+
+def _mandatory_text(passed: bool | None, mandatory: bool) -> str:
+    if not mandatory:
+        return "-"
+    return {True: "pass", False: "fail", None: "undecided"}[passed]
+
+
+def _kind(v: Value) -> str:
+    if v.value is not None:
+        return "computed"
+    return "manual" if v.is_manual else "missing data"
+
+
+def _round(x: float | None, digits: int = 6) -> float | None:
+    return None if x is None else round(float(x), digits)
+
+
+def write_xlsx(evaluation: Evaluation, path: Path | str) -> Path:
+    """Write the self-evaluation workbook: sheets ``overview`` (park, scheme, index,
+    completeness, mandatory items), ``indicators`` (values, sources, completeness, formula),
+    ``scores`` (the years side by side) and ``gaps`` (distance to the leading values).
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    out = Path(path)
+    cur = evaluation.current
+    scheme = cur.scheme
+    score = cur.score
+    settings = scheme.settings
+    wb = Workbook()
+    bold = Font(bold=True)
+
+    ov = wb.active
+    ov.title = "overview"
+    overview: list[tuple[str, Any]] = [
+        ("park", evaluation.park.name),
+        ("park code", evaluation.park.code),
+        ("scheme", f"{settings.title_en or scheme.name} ({scheme.name})"),
+        ("scheme title", settings.title_zh),
+        ("catalogue", f"{scheme.source_file}, version {scheme.version}"),
+        ("evaluation year", evaluation.year),
+        (settings.index_name, _round(cur.index, 4)),
+        ("completeness", _round(None if score is None else score.completeness, 4)),
+        ("mandatory failed", ", ".join(score.mandatory_failed) if score else ""),
+        ("mandatory undecided", ", ".join(score.mandatory_undecided) if score else ""),
+        ("passed", "" if score is None or score.passed is None else str(score.passed)),
+        ("park attributes", ", ".join(f"{k} = {v:g}" for k, v in cur.park_attributes.items())),
+        ("years", ", ".join(str(y.year) for y in evaluation.years)),
+        ("scoring", f"method {settings.method}, aggregation {settings.aggregation}, "
+                    f"cap {settings.cap:g}, scale {settings.scale:g}"),
+        ("note", cur.note),
+        ("generated", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")),
+    ]  # fmt: skip
+    for k, v in overview:
+        ov.append([k, v])
+        ov.cell(ov.max_row, 1).font = bold
+    for sid, v in cur.supplementary.items():
+        ov.append([f"{sid} [{v.unit}] (not scored)", _round(v.value), v.provenance()])
+
+    ws = wb.create_sheet("indicators")
+    head = ["id", "group", "name_zh", "name_en", "unit", "value", "leading", "base",
+            "direction", "mandatory", "weight", "score", "status", "mandatory result",
+            "completeness", "kind", "computation", "inputs and sources", "catalogue formula",
+            "note", "confidence", "source"]  # fmt: skip
+    ws.append(head)
+    for c in ws[1]:
+        c.font = bold
+    for ind in scheme.indicators:
+        v = cur.values[ind.id]
+        s = score.indicator(ind.id) if score else None
+        ws.append(
+            [
+                ind.id,
+                ind.group,
+                ind.name_zh,
+                ind.name_en,
+                ind.unit,
+                _round(v.value),
+                ind.leading,
+                ind.base,
+                ind.direction,
+                "yes" if ind.mandatory else "no",
+                ind.weight,
+                _round(None if s is None else s.score, 4),
+                "" if s is None else s.status,
+                _mandatory_text(None if s is None else s.passed, ind.mandatory),
+                _round(v.completeness, 4),
+                _kind(v),
+                v.formula,
+                v.provenance(),
+                ind.formula,
+                v.note,
+                ind.confidence,
+                ind.source,
+            ]
+        )
+
+    sc = wb.create_sheet("scores")
+    head = ["id", "name", "unit", "leading"]
+    for y in evaluation.years:
+        head += [f"{y.year} value", f"{y.year} score", f"{y.year} mandatory"]
+    sc.append(head)
+    for c in sc[1]:
+        c.font = bold
+    for ind in scheme.indicators:
+        row: list[Any] = [ind.id, ind.name_en or ind.name_zh, ind.unit, ind.leading]
+        for y in evaluation.years:
+            v = y.values.get(ind.id)
+            s = None
+            if y.score is not None and ind.id in y.score.scheme.ids:
+                s = y.score.indicator(ind.id)
+            row += [
+                _round(None if v is None else v.value),
+                _round(None if s is None else s.score, 4),
+                _mandatory_text(None if s is None else s.passed, ind.mandatory),
+            ]
+        sc.append(row)
+    for label, get in (
+        (settings.index_name, lambda y: _round(y.index, 4)),
+        ("completeness", lambda y: _round(y.score.completeness if y.score else None, 4)),
+        ("mandatory failed", lambda y: ", ".join(y.score.mandatory_failed) if y.score else ""),
+    ):
+        row = [label, "", "", ""]
+        for y in evaluation.years:
+            row += ["", get(y), ""]
+        sc.append(row)
+        sc.cell(sc.max_row, 1).font = bold
+
+    gp = wb.create_sheet("gaps")
+    gp.append(["id", "name", "unit", "direction", "value", "leading", "gap", "reached",
+               "mandatory", "moved by", "note"])  # fmt: skip
+    for c in gp[1]:
+        c.font = bold
+    for ind in scheme.indicators:
+        v = cur.values[ind.id]
+        s = score.indicator(ind.id) if score else None
+        gp.append(
+            [
+                ind.id,
+                ind.name_en or ind.name_zh,
+                ind.unit,
+                ind.direction,
+                _round(v.value),
+                ind.leading,
+                _round(None if s is None else s.gap),
+                "" if s is None or s.reached is None else ("yes" if s.reached else "no"),
+                "yes" if ind.mandatory else "no",
+                ", ".join(v.inputs) if v.inputs else ("manual entry" if v.is_manual else ""),
+                v.note,
+            ]
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out

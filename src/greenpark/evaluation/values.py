@@ -1,0 +1,811 @@
+"""Indicator values computed from the park's own data, each with its provenance.
+
+Pure functions: the store is read by :mod:`greenpark.evaluation.service`, which hands the
+ledger's :class:`~greenpark.ledger.book.Book` of a year and plain registry records
+(:class:`EnterpriseRecord`, :class:`VehicleRecord`, :class:`SewagePlant`) and measurement
+frames to the functions here. Each returns a :class:`Value`: the number in the unit of the
+catalogue row (``unit`` cell, e.g. 万元/tce, 元/m³, %), the inputs with their numbers,
+units and sources, the formula in words, the data completeness 0..1 and a note.
+
+What the data cannot give is never guessed: :func:`manual` returns ``None`` with the note
+:data:`MANUAL` ("manual entry needed"); an indicator whose data is missing for the year
+returns ``None`` with a note saying which data.
+
+Completeness (0..1) is the share of the data the value should rest on that was there:
+
+- ledger values: months of the year with energy data / 12, times the share of the
+  energy-using enterprises that reported value added when value added is an input;
+- registry values: the share of the park's enterprises that reported the figures used;
+- air: valid station-days / (stations x days of the year); outlet flow: valid hours /
+  (outlets x hours of the year).
+
+``docs/evaluation.md`` ("Computed values") lists every formula.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pandas as pd
+
+from greenpark.environment.view import GOOD_DAY_MAX_AQI, HOUR_LABEL
+from greenpark.errors import InputError
+from greenpark.evaluation.catalogue import Scheme
+from greenpark.ledger.book import Book
+from greenpark.standards import air
+
+__all__ = [
+    "MANUAL",
+    "NEW_ENERGY_BUS_ENERGIES",
+    "UNITS",
+    "EnterpriseRecord",
+    "ParkData",
+    "SewagePlant",
+    "Value",
+    "VehicleRecord",
+    "air_good_day_ratio",
+    "carbon_intensity_reduction",
+    "central_wwtp",
+    "clean_energy_rate",
+    "co2_per_tce",
+    "computable",
+    "energy_productivity",
+    "green_electricity_share",
+    "high_tech_output_share",
+    "industrial_va_per_capita",
+    "manual",
+    "new_energy_bus_share",
+    "renewable_share",
+    "scheme_values",
+    "supplementary_values",
+    "wastewater_per_va",
+    "water_productivity",
+]
+
+#: Note of an indicator no data of the platform can give.
+MANUAL: Final[str] = "manual entry needed"
+
+#: Vehicle energies counted as energy-saving or new-energy buses (节能与新能源公交车):
+#: the new-energy kinds (battery-electric, fuel-cell, plug-in hybrid) and natural gas, the
+#: energy-saving kind of the registry; diesel is neither.
+NEW_ENERGY_BUS_ENERGIES: Final[tuple[str, ...]] = (
+    "battery_electric",
+    "fuel_cell",
+    "plug_in_hybrid",
+    "natural_gas",
+)
+
+#: Unit of each computed value: the ``unit`` cell of its catalogue rows.
+UNITS: Final[dict[str, str]] = {
+    "energy_productivity": "万元/tce",
+    "renewable_share": "%",
+    "clean_energy_rate": "%",
+    "clean_energy_share": "%",
+    "green_electricity_share": "%",
+    "water_productivity": "元/m³",
+    "carbon_intensity_reduction": "%",
+    "co2_per_tce": "tCO2/tce",
+    "high_tech_output_share": "%",
+    "industrial_va_per_capita": "万元/人",
+    "new_energy_bus_share": "%",
+    "air_good_day_ratio": "%",
+    "central_wwtp": "-",
+    "wastewater_per_va": "t/万元",
+}
+
+_LEDGER = "ledger (greenpark.ledger: meters and hand entries, park counted once)"
+_REGISTRY_YEAR = "registry: enterprise_year"
+
+
+@dataclass(frozen=True)
+class Value:
+    """An indicator value and where it comes from.
+
+    ``value`` is in ``unit`` (the catalogue's), ``None`` when it cannot be computed (then
+    ``note`` says why: :data:`MANUAL`, or which data is missing). ``inputs`` maps each input
+    to ``{"value", "unit", "source"}``; ``formula`` is the computation in words;
+    ``completeness`` the share of the data the value should rest on that was there (0..1).
+    """
+
+    id: str
+    value: float | None
+    unit: str
+    inputs: dict[str, Any] = field(default_factory=dict)
+    formula: str = ""
+    completeness: float = 0.0
+    note: str = ""
+
+    @property
+    def is_manual(self) -> bool:
+        """No data of the platform gives this indicator."""
+        return self.value is None and self.note == MANUAL
+
+    def provenance(self) -> str:
+        """The inputs in one line: ``name = value unit (source)``, joined by ``; ``."""
+        parts = []
+        for name, item in self.inputs.items():
+            if isinstance(item, Mapping):
+                unit = item.get("unit") or ""
+                text = f"{name} = {_fmt(item.get('value'))}{' ' + unit if unit else ''}"
+                if item.get("source"):
+                    text += f" ({item['source']})"
+            else:
+                text = f"{name} = {_fmt(item)}"
+            parts.append(text)
+        return "; ".join(parts)
+
+
+def _input(value: Any, unit: str = "", source: str = "") -> dict[str, Any]:
+    return {"value": value, "unit": unit, "source": source}
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "n/a"
+        return f"{v:,.6g}" if abs(v) < 1e6 else f"{v:,.0f}"
+    if isinstance(v, list | tuple):
+        return ", ".join(_fmt(x) for x in v)
+    return str(v)
+
+
+def manual(id: str, unit: str = "-") -> Value:
+    """An indicator the park's data cannot give: ``None`` with the note :data:`MANUAL`."""
+    return Value(id, None, unit, {}, "entered by hand with evidence", 0.0, MANUAL)
+
+
+def _missing(id: str, formula: str, note: str, inputs: dict[str, Any] | None = None) -> Value:
+    return Value(id, None, UNITS[id], inputs or {}, formula, 0.0, note)
+
+
+# --- records handed in by the service ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnterpriseRecord:
+    """An enterprise of the park and its figures of one year [10⁴ yuan].
+
+    ``high_tech`` holds the validity (from, to; inclusive) of its high-tech enterprise
+    certificates.
+    """
+
+    credit_code: str
+    name: str
+    industry: str
+    employees: int | None
+    value_added: float | None
+    gross_output: float | None
+    high_tech: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    def high_tech_in(self, year: int) -> bool:
+        """A certificate is valid on some day of ``year``."""
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return any(a <= last and b >= first for a, b in self.high_tech)
+
+
+@dataclass(frozen=True)
+class VehicleRecord:
+    """A vehicle of the fleet registry."""
+
+    code: str
+    kind: str
+    energy: str
+    in_service: bool
+
+
+@dataclass(frozen=True)
+class SewagePlant:
+    """A sewage treatment plant: an enterprise with an outlet station judged by
+    GB 18918-2002 (its ``discharge_standard``)."""
+
+    credit_code: str
+    name: str
+    outlet: str  # station code
+    discharge_standard: str
+
+
+# --- the ledger ---------------------------------------------------------------------------
+
+
+def _months(book: Book) -> int:
+    return len(book.summary.get("months") or [])
+
+
+def _va_coverage(book: Book) -> tuple[float, int, int]:
+    """Share of the energy-using enterprises that reported value added (and the counts)."""
+    ent = book.enterprises
+    n = len(ent)
+    if n == 0 or "value_added" not in ent:
+        return 0.0, 0, n
+    k = int(ent["value_added"].notna().sum())
+    return k / n, k, n
+
+
+def _factor_refs(book: Book) -> list[str]:
+    f = book.factors
+    if f is None or f.empty or "ref" not in f:
+        return []
+    refs = f[["ref", "factor_year"]].dropna(subset=["ref"]).drop_duplicates("ref")
+    out = []
+    for r in refs.itertuples():
+        if not isinstance(r.ref, str) or not r.ref:
+            continue
+        year = "" if pd.isna(r.factor_year) else f" (data year {int(r.factor_year)})"
+        out.append(f"{r.ref}{year}")
+    return out
+
+
+def _ledger_source(book: Book) -> str:
+    return f"{_LEDGER}, {book.year}, {_months(book)} of 12 months"
+
+
+def _partial_note(book: Book) -> str:
+    m = _months(book)
+    if m >= 12:
+        return ""
+    return f"only {m} of 12 months of {book.year} have energy data"
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def energy_productivity(book: Book | None) -> Value:
+    """MIIT energy productivity [万元/tce]: the park's value added / its energy use.
+
+    Value added [10⁴ yuan] is the sum of the members' ``enterprise_year.value_added``; energy
+    [tce] the park's total counted once (GB/T 2589 equivalent values unless configured).
+    """
+    id, formula = "energy_productivity", "value added [10⁴ yuan] / energy use [tce]"
+    if book is None:
+        return _missing(id, formula, "no energy recorded in the ledger for the year")
+    s = book.summary
+    tce, va = float(s.get("tce") or 0.0), s.get("value_added")
+    inputs = {
+        "value_added": _input(va, "10⁴ yuan", f"{_REGISTRY_YEAR}.value_added {book.year}"),
+        "tce": _input(tce, "tce", _ledger_source(book)),
+        "factors": _factor_refs(book),
+    }
+    if va is None:
+        return _missing(id, formula, f"no value added reported for {book.year}", inputs)
+    if tce <= 0:
+        return _missing(id, formula, f"no energy use in {book.year}", inputs)
+    cov, k, n = _va_coverage(book)
+    note = _join(
+        _partial_note(book),
+        "" if k == n else f"{n - k} of {n} energy-using enterprises report no value added",
+    )
+    return Value(id, va / tce, UNITS[id], inputs, formula, _months(book) / 12 * cov, note)
+
+
+def renewable_share(book: Book | None, id: str = "renewable_share") -> Value:
+    """Renewable share of the park's energy use [%], as the ledger computes it.
+
+    (On-site renewable electricity + electricity covered by green certificates and
+    green-power contracts, at most the grid electricity) at the electricity coefficient
+    [tce] / the park's total [tce] x 100 (``docs/ledger.md``, "Shares").
+    """
+    formula = (
+        "(on-site renewable electricity + certified or contracted green electricity) "
+        "[tce] / park energy use [tce] x 100"
+    )
+    if book is None:
+        return _missing(id, formula, "no energy recorded in the ledger for the year")
+    s = book.summary
+    share = s.get("renewable_share")
+    tce = float(s.get("tce") or 0.0)
+    inputs = {
+        "renewable_kwh": _input(s.get("renewable_kwh"), "kWh", "on-site renewable meters"),
+        "green_certificates_mwh": _input(
+            s.get("green_certificates_mwh"), "MWh", "ledger entries gec, green_power"
+        ),
+        "renewable_tce": _input(None if share is None else share * tce, "tce", _LEDGER),
+        "tce": _input(tce, "tce", _ledger_source(book)),
+    }
+    if share is None:
+        return _missing(id, formula, f"no energy use in {book.year}", inputs)
+    return Value(
+        id, 100.0 * share, UNITS[id], inputs, formula, _months(book) / 12, _partial_note(book)
+    )
+
+
+def clean_energy_rate(book: Book | None, id: str = "clean_energy_rate") -> Value:
+    """Clean-energy share of the park's energy use [%]: (renewable + natural gas) [tce] /
+    the park's total [tce] x 100, as the ledger computes it (``docs/ledger.md``).
+
+    Serves the MIIT ``clean_energy_rate`` and the zero-carbon ``clean_energy_share``.
+    """
+    formula = "(renewable [tce] + natural gas [tce]) / park energy use [tce] x 100"
+    if book is None:
+        return _missing(id, formula, "no energy recorded in the ledger for the year")
+    s = book.summary
+    share, ren = s.get("clean_share"), s.get("renewable_share")
+    tce = float(s.get("tce") or 0.0)
+    gas = (s.get("by_carrier") or {}).get("natural_gas", {}).get("tce", 0.0)
+    inputs = {
+        "renewable_tce": _input(None if ren is None else ren * tce, "tce", _LEDGER),
+        "natural_gas_tce": _input(gas, "tce", f"{_LEDGER}, natural gas from outside the park"),
+        "tce": _input(tce, "tce", _ledger_source(book)),
+    }
+    if share is None:
+        return _missing(id, formula, f"no energy use in {book.year}", inputs)
+    return Value(
+        id, 100.0 * share, UNITS[id], inputs, formula, _months(book) / 12, _partial_note(book)
+    )
+
+
+def green_electricity_share(book: Book | None, id: str = "green_electricity_share") -> Value:
+    """Green-electricity share [%]: (on-site renewable + certified or contracted
+    electricity) / the members' electricity use x 100 (``docs/ledger.md``)."""
+    formula = (
+        "(on-site renewable + certified or contracted electricity) [kWh] / members' "
+        "electricity use [kWh] x 100"
+    )
+    if book is None:
+        return _missing(id, formula, "no energy recorded in the ledger for the year")
+    s = book.summary
+    share = s.get("green_electricity_share")
+    inputs = {
+        "renewable_kwh": _input(s.get("renewable_kwh"), "kWh", "on-site renewable meters"),
+        "green_certificates_mwh": _input(
+            s.get("green_certificates_mwh"), "MWh", "ledger entries gec, green_power"
+        ),
+        "electricity_use_kwh": _input(s.get("electricity_use_kwh"), "kWh", _ledger_source(book)),
+    }
+    if share is None:
+        return _missing(id, formula, f"no electricity use in {book.year}", inputs)
+    return Value(
+        id, 100.0 * share, UNITS[id], inputs, formula, _months(book) / 12, _partial_note(book)
+    )
+
+
+def co2_per_tce(book: Book | None, *, market: bool = False) -> Value:
+    """Zero-carbon park core indicator [tCO2/tce]: the park's CO2 / its energy use.
+
+    CO2 is location-based (grid electricity at the MEE/NBS factor) unless ``market``
+    (certificates and contracts netted, the rest at the residual mix); both are inputs.
+    """
+    id = "co2_per_tce"
+    basis = "market-based" if market else "location-based"
+    formula = f"CO2 ({basis}, direct + indirect) [t] / energy use [tce]"
+    if book is None:
+        return _missing(id, formula, "no energy recorded in the ledger for the year")
+    s = book.summary
+    tce = float(s.get("tce") or 0.0)
+    tco2 = float(s.get("tco2_market" if market else "tco2") or 0.0)
+    inputs = {
+        "tco2": _input(tco2, "t", f"{_ledger_source(book)}, {basis}"),
+        "tco2_direct": _input(s.get("tco2_direct"), "t", "GB/T 32150-2015 fuel combustion"),
+        "tco2_other_basis": _input(
+            s.get("tco2" if market else "tco2_market"),
+            "t",
+            "location-based" if market else "market-based (residual mix)",
+        ),
+        "tce": _input(tce, "tce", _ledger_source(book)),
+        "factors": _factor_refs(book),
+    }
+    if tce <= 0:
+        return _missing(id, formula, f"no energy use in {book.year}", inputs)
+    return Value(
+        id, tco2 / tce, UNITS[id], inputs, formula, _months(book) / 12, _partial_note(book)
+    )
+
+
+def water_productivity(book: Book | None) -> Value:
+    """MIIT water productivity [元/m³]: value added [10⁴ yuan] x 10⁴ / water use [m³].
+
+    Water is the members' metered and entered use of the carrier ``water`` in the year.
+    """
+    id = "water_productivity"
+    formula = "value added [10⁴ yuan] x 10⁴ / water use [m³]"
+    if book is None:
+        return _missing(id, formula, "no energy or water recorded in the ledger for the year")
+    rows = book.rows
+    water = rows[rows["carrier"] == "water"] if len(rows) else rows
+    m3 = float(water["quantity"].sum()) if len(water) else 0.0
+    months = int(water["month"].nunique()) if len(water) else 0
+    va = book.summary.get("value_added")
+    inputs = {
+        "value_added": _input(va, "10⁴ yuan", f"{_REGISTRY_YEAR}.value_added {book.year}"),
+        "water_m3": _input(
+            m3, "m³", f"{_LEDGER}: members' water meters and entries, {months} months"
+        ),
+    }
+    if va is None:
+        return _missing(id, formula, f"no value added reported for {book.year}", inputs)
+    if m3 <= 0:
+        return _missing(id, formula, f"no water use metered or entered in {book.year}", inputs)
+    cov, k, n = _va_coverage(book)
+    note = _join(
+        "" if months >= 12 else f"water data in only {months} of 12 months",
+        "" if k == n else f"{n - k} of {n} metered enterprises report no value added",
+    )
+    return Value(id, va * 1e4 / m3, UNITS[id], inputs, formula, months / 12 * cov, note)
+
+
+def carbon_intensity_reduction(book: Book | None, previous: Book | None) -> Value:
+    """MIIT reduction of CO2 per 10⁴ yuan of value added [%] against the previous year.
+
+    (1 - (tCO2 / value added) of the year / (tCO2 / value added) of the year before) x 100;
+    positive = the intensity fell. ``None`` (with a note) when either year lacks energy
+    data or value added.
+    """
+    id = "carbon_intensity_reduction"
+    formula = "(1 - tCO2 per 10⁴ yuan value added of the year / that of the previous year) x 100"
+    if book is None:
+        return _missing(id, formula, "no energy recorded in the ledger for the year")
+    s = book.summary
+    cur = s.get("tco2_per_va")
+    inputs: dict[str, Any] = {
+        "tco2": _input(s.get("tco2"), "t", _ledger_source(book)),
+        "value_added": _input(
+            s.get("value_added"), "10⁴ yuan", f"{_REGISTRY_YEAR}.value_added {book.year}"
+        ),
+        "tco2_per_va": _input(cur, "tCO2/10⁴ yuan", f"{book.year}"),
+    }
+    if previous is None:
+        return _missing(
+            id,
+            formula,
+            f"no ledger data for {book.year - 1}: the reduction needs the previous year's "
+            "tCO2 per 10⁴ yuan",
+            inputs,
+        )
+    p = previous.summary
+    prev = p.get("tco2_per_va")
+    inputs |= {
+        "tco2_previous": _input(p.get("tco2"), "t", _ledger_source(previous)),
+        "value_added_previous": _input(
+            p.get("value_added"), "10⁴ yuan", f"{_REGISTRY_YEAR}.value_added {previous.year}"
+        ),
+        "tco2_per_va_previous": _input(prev, "tCO2/10⁴ yuan", f"{previous.year}"),
+    }
+    if cur is None:
+        return _missing(id, formula, f"no value added reported for {book.year}", inputs)
+    if prev is None or prev <= 0:
+        return _missing(id, formula, f"no value added reported for {previous.year}", inputs)
+    c1 = _months(book) / 12 * _va_coverage(book)[0]
+    c0 = _months(previous) / 12 * _va_coverage(previous)[0]
+    note = ""
+    if _months(book) != _months(previous):
+        note = (
+            f"{_months(book)} months of {book.year} against {_months(previous)} of "
+            f"{previous.year}: the intensities cover different periods"
+        )
+    return Value(id, (1.0 - cur / prev) * 100.0, UNITS[id], inputs, formula, min(c0, c1), note)
+
+
+# --- the registry -------------------------------------------------------------------------
+
+
+def high_tech_output_share(enterprises: Sequence[EnterpriseRecord], year: int) -> Value:
+    """MIIT high-tech share of industrial output [%]: gross output of the enterprises with a
+    high-tech certificate valid on some day of ``year`` / the gross output of all x 100.
+
+    Enterprises without a gross output of the year are left out of both sums (completeness).
+    """
+    id = "high_tech_output_share"
+    formula = (
+        "gross output of enterprises with a high-tech certificate valid in the year / "
+        "gross output of all enterprises x 100"
+    )
+    with_go = [e for e in enterprises if e.gross_output is not None]
+    total = sum(float(e.gross_output or 0.0) for e in with_go)
+    certified = [e for e in with_go if e.high_tech_in(year)]
+    high = sum(float(e.gross_output or 0.0) for e in certified)
+    inputs = {
+        "gross_output_high_tech": _input(
+            high, "10⁴ yuan", f"{_REGISTRY_YEAR}.gross_output {year} x high_tech_certificate"
+        ),
+        "gross_output_total": _input(total, "10⁴ yuan", f"{_REGISTRY_YEAR}.gross_output {year}"),
+        "high_tech_enterprises": [e.credit_code for e in certified],
+    }
+    if total <= 0:
+        return _missing(id, formula, f"no gross output reported for {year}", inputs)
+    n = len(enterprises)
+    note = (
+        "" if len(with_go) == n else f"{n - len(with_go)} of {n} enterprises report no gross output"
+    )
+    return Value(id, 100.0 * high / total, UNITS[id], inputs, formula, len(with_go) / n, note)
+
+
+def industrial_va_per_capita(enterprises: Sequence[EnterpriseRecord], year: int) -> Value:
+    """MIIT industrial value added per employee [万元/人]: value added / employees, summed
+    over the enterprises that report both (the others would bias the ratio)."""
+    id = "industrial_va_per_capita"
+    formula = "value added [10⁴ yuan] / employees, over enterprises reporting both"
+    both = [e for e in enterprises if e.value_added is not None and e.employees]
+    va = sum(float(e.value_added or 0.0) for e in both)
+    people = sum(int(e.employees or 0) for e in both)
+    inputs = {
+        "value_added": _input(va, "10⁴ yuan", f"{_REGISTRY_YEAR}.value_added {year}"),
+        "employees": _input(people, "persons", "registry: enterprise.employees (current)"),
+        "enterprises": len(both),
+    }
+    if people <= 0:
+        return _missing(id, formula, f"no enterprise reports both value added ({year}) and "
+                        "employees", inputs)  # fmt: skip
+    n = len(enterprises)
+    note = _join(
+        ""
+        if len(both) == n
+        else f"{n - len(both)} of {n} enterprises lack value added or employees",
+        "employees are the registry's current head count (no history)",
+    )
+    return Value(id, va / people, UNITS[id], inputs, formula, len(both) / n, note)
+
+
+def new_energy_bus_share(vehicles: Sequence[VehicleRecord]) -> Value:
+    """MIIT share of energy-saving and new-energy buses [%]: buses in service powered by
+    :data:`NEW_ENERGY_BUS_ENERGIES` / all buses in service x 100 (fleet registry).
+
+    The registry keeps no history: the share is the fleet's as registered now.
+    """
+    id = "new_energy_bus_share"
+    formula = (
+        "buses in service running on electricity (battery, fuel cell, plug-in hybrid) or "
+        "natural gas / all buses in service x 100"
+    )
+    buses = [v for v in vehicles if v.kind == "bus" and v.in_service]
+    green = [v for v in buses if v.energy in NEW_ENERGY_BUS_ENERGIES]
+    by_energy: dict[str, int] = {}
+    for v in buses:
+        by_energy[v.energy] = by_energy.get(v.energy, 0) + 1
+    inputs = {
+        "new_energy_buses": _input(len(green), "buses", "registry: vehicle (in service)"),
+        "buses": _input(len(buses), "buses", "registry: vehicle (kind bus, in service)"),
+        "by_energy": by_energy,
+    }
+    if not buses:
+        return _missing(id, formula, "no bus in service in the fleet registry", inputs)
+    note = "the fleet registry as it stands (it keeps no history)"
+    return Value(id, 100.0 * len(green) / len(buses), UNITS[id], inputs, formula, 1.0, note)
+
+
+def central_wwtp(plants: Sequence[SewagePlant]) -> Value:
+    """MIIT central sewage treatment facility (pass item): 1 when the park has a sewage
+    plant, i.e. an enterprise with an outlet station judged by GB 18918-2002, else 0."""
+    id = "central_wwtp"
+    formula = "1 if an enterprise of the park has a GB 18918-2002 outlet station, else 0"
+    inputs = {
+        "plants": [f"{p.name} ({p.credit_code}), outlet {p.outlet}" for p in plants],
+    }
+    note = "registry as it stands (no history)"
+    if not plants:
+        note = (
+            "no sewage plant in the registry (an enterprise with a wastewater_outlet station "
+            "whose standard is GB 18918-2002); a plant outside the park is a manual entry"
+        )
+    return Value(id, 1.0 if plants else 0.0, UNITS[id], inputs, formula, 1.0, note)
+
+
+# --- the standards layer ------------------------------------------------------------------
+
+
+def _days(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
+def air_good_day_ratio(
+    hourly: Mapping[str, pd.DataFrame], *, year: int, timezone: str = "Asia/Shanghai"
+) -> Value:
+    """MIIT share of good or moderate days [%] at the park's ambient-air stations.
+
+    Each station's daily AQI is :func:`greenpark.standards.air.daily_aqi` (HJ 633: 24-h means
+    with at least 20 valid hours, O3 8-h with 14 valid windows; the 2012 tables before
+    2026-03-01) of its valid hourly values, labelled by the start of the hour, days in the
+    park's zone. Good days (AQI <= 100) / days with a valid daily AQI x 100, station-days of
+    ``year`` pooled over the stations.
+
+    Parameters
+    ----------
+    hourly
+        Station code -> valid 1-h concentrations in columns named by
+        :data:`greenpark.standards.air.POLLUTANTS` [μg/m³; CO mg/m³], indexed by aware
+        times of the start of each hour (``greenpark.environment.view.valid_wide``).
+    year
+        The evaluation year (local days of the park's zone).
+    timezone
+        IANA zone of the park.
+    """
+    id = "air_good_day_ratio"
+    formula = (
+        "days with daily AQI <= 100 / days with a valid daily AQI x 100 (HJ 633, "
+        "station-days pooled)"
+    )
+    if not hourly:
+        return _missing(id, formula, "no ambient-air station in the registry")
+    good = valid = 0
+    per_station: dict[str, str] = {}
+    for code, frame in sorted(hourly.items()):
+        g = v = 0
+        if frame is not None and not frame.empty:
+            frame = frame[frame.index == frame.index.floor("h")]
+            daily = air.daily_aqi(frame, tz=timezone, hour_label=HOUR_LABEL)
+            days = daily.index.tz_convert(timezone)
+            aqi = daily["aqi"].to_numpy(dtype=float)
+            in_year = (days.year == year) & ~pd.isna(aqi)
+            v = int(in_year.sum())
+            g = int(((aqi <= GOOD_DAY_MAX_AQI) & in_year).sum())
+        per_station[code] = f"{g} good of {v} valid days"
+        good += g
+        valid += v
+    inputs = {
+        "good_days": _input(good, "station-days", "daily AQI <= 100 (HJ 633)"),
+        "valid_days": _input(valid, "station-days", "days with a valid daily AQI"),
+        "stations": per_station,
+    }
+    if valid == 0:
+        return _missing(id, formula, f"no valid daily AQI in {year}", inputs)
+    completeness = valid / (len(hourly) * _days(year))
+    return Value(id, 100.0 * good / valid, UNITS[id], inputs, formula, completeness)
+
+
+def wastewater_per_va(
+    plants: Sequence[SewagePlant],
+    flows: Mapping[str, pd.Series],
+    value_added: float | None,
+    year: int,
+) -> Value:
+    """MIIT wastewater discharged per 10⁴ yuan of value added [t/万元], from the sewage
+    plants' outlet flow.
+
+    Each outlet's discharge of the year = the mean of its valid hourly flows [m³/h] x the
+    hours of the year (gaps filled by the mean; 1 m³ taken as 1 t); their sum / value added.
+    The plants also treat domestic sewage, so this over-states industrial wastewater.
+
+    Parameters
+    ----------
+    flows
+        Outlet station code -> valid hourly flows [m³/h] of ``year`` (HJ 212 ``w00000``).
+    """
+    id = "wastewater_per_va"
+    formula = (
+        "sum over sewage-plant outlets of mean valid hourly flow [m³/h] x hours of the year "
+        "[t] / value added [10⁴ yuan]"
+    )
+    hours = _days(year) * 24
+    if not plants:
+        return _missing(id, formula, "no sewage plant with an outlet station in the registry")
+    total = 0.0
+    n = 0
+    per_outlet: dict[str, str] = {}
+    for p in plants:
+        s = flows.get(p.outlet)
+        s = s.dropna() if s is not None else None
+        if s is None or s.empty:
+            per_outlet[p.outlet] = "no valid flow"
+            continue
+        annual = float(s.mean()) * hours
+        per_outlet[p.outlet] = f"mean {float(s.mean()):.6g} m³/h over {len(s)} h -> {annual:.6g} t"
+        total += annual
+        n += len(s)
+    inputs = {
+        "discharge_t": _input(total, "t", "outlet flow w00000 (valid hours)"),
+        "value_added": _input(value_added, "10⁴ yuan", f"{_REGISTRY_YEAR}.value_added {year}"),
+        "outlets": per_outlet,
+    }
+    if n == 0:
+        return _missing(id, formula, f"no valid outlet flow in {year}", inputs)
+    if not value_added:
+        return _missing(id, formula, f"no value added reported for {year}", inputs)
+    note = "sewage plants treat domestic sewage too: an upper bound of industrial wastewater"
+    completeness = n / (len(plants) * hours)
+    return Value(id, total / value_added, UNITS[id], inputs, formula, completeness, note)
+
+
+# --- a scheme's values --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParkData:
+    """What the values of one year are computed from (read by the service).
+
+    ``book`` and ``previous`` are the ledger's books of ``year`` and ``year - 1`` (``None``
+    without energy data); ``air_hourly`` maps ambient station codes to their valid hourly
+    concentrations; ``outlet_flows`` outlet station codes to valid hourly flows [m³/h].
+    """
+
+    year: int
+    book: Book | None = None
+    previous: Book | None = None
+    enterprises: tuple[EnterpriseRecord, ...] = ()
+    vehicles: tuple[VehicleRecord, ...] = ()
+    plants: tuple[SewagePlant, ...] = ()
+    air_hourly: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    outlet_flows: Mapping[str, pd.Series] = field(default_factory=dict)
+    timezone: str = "Asia/Shanghai"
+
+    @property
+    def value_added(self) -> float | None:
+        """The park's value added of the year [10⁴ yuan] (ledger, else registry)."""
+        if self.book is not None:
+            return self.book.summary.get("value_added")
+        va = [e.value_added for e in self.enterprises if e.value_added is not None]
+        return float(sum(va)) if va and sum(va) > 0 else None
+
+
+Computer = Callable[[ParkData], Value]
+
+#: Scheme -> indicator id -> how its value is computed. Every other indicator of a scheme
+#: is a manual entry.
+COMPUTERS: Final[dict[str, dict[str, Computer]]] = {
+    "miit-green-park": {
+        "energy_productivity": lambda d: energy_productivity(d.book),
+        "renewable_share": lambda d: renewable_share(d.book),
+        "clean_energy_rate": lambda d: clean_energy_rate(d.book),
+        "water_productivity": lambda d: water_productivity(d.book),
+        "central_wwtp": lambda d: central_wwtp(d.plants),
+        "new_energy_bus_share": lambda d: new_energy_bus_share(d.vehicles),
+        "high_tech_output_share": lambda d: high_tech_output_share(d.enterprises, d.year),
+        "industrial_va_per_capita": lambda d: industrial_va_per_capita(d.enterprises, d.year),
+        "carbon_intensity_reduction": lambda d: carbon_intensity_reduction(d.book, d.previous),
+        "wastewater_per_va": lambda d: wastewater_per_va(
+            d.plants, d.outlet_flows, d.value_added, d.year
+        ),
+        "air_good_day_ratio": lambda d: air_good_day_ratio(
+            d.air_hourly, year=d.year, timezone=d.timezone
+        ),
+    },
+    "zero-carbon-park": {
+        "co2_per_tce": lambda d: co2_per_tce(d.book),
+        "clean_energy_share": lambda d: clean_energy_rate(d.book, id="clean_energy_share"),
+    },
+}
+
+#: Values shown beside a scheme's indicators (context, not scored).
+SUPPLEMENTARY: Final[dict[str, dict[str, Computer]]] = {
+    "zero-carbon-park": {
+        "renewable_share": lambda d: renewable_share(d.book),
+        "green_electricity_share": lambda d: green_electricity_share(d.book),
+    },
+}
+
+
+def computable(scheme: str) -> tuple[str, ...]:
+    """Ids of the indicators of ``scheme`` computed from data (the rest are manual)."""
+    return tuple(COMPUTERS.get(scheme, {}))
+
+
+def scheme_values(scheme: Scheme, data: ParkData) -> dict[str, Value]:
+    """The value of every indicator of ``scheme`` for ``data.year``, in catalogue order.
+
+    Computed indicators (:data:`COMPUTERS`) get their value; the others are
+    :func:`manual`. A computed value whose unit differs from the catalogue's is refused
+    (a corrected catalogue with another unit needs a conversion here).
+
+    Raises
+    ------
+    InputError
+        A computed value's unit is not the catalogue row's.
+    """
+    computers = COMPUTERS.get(scheme.name, {})
+    out: dict[str, Value] = {}
+    for ind in scheme.indicators:
+        if ind.id in out:
+            continue
+        fn = computers.get(ind.id)
+        if fn is None:
+            out[ind.id] = manual(ind.id, ind.unit)
+            continue
+        v = fn(data)
+        if v.unit != ind.unit:
+            raise InputError(
+                f"{scheme.name} {ind.id}: computed in {v.unit!r} but the catalogue "
+                f"({ind.origin or scheme.source_file}) says {ind.unit!r}"
+            )
+        out[ind.id] = v
+    return out
+
+
+def supplementary_values(scheme: str, data: ParkData) -> dict[str, Value]:
+    """Values shown with ``scheme`` for context, not scored (e.g. the zero-carbon park's
+    renewable and green-electricity shares, which the notice does not list)."""
+    return {k: fn(data) for k, fn in SUPPLEMENTARY.get(scheme, {}).items()}
