@@ -1,6 +1,6 @@
 """DCPARK-1 in PyPSA: the side-by-side speed and objective baseline for greenpark's optimiser.
 
-Builds the DCPARK-1 benchmark of ``/work/shared/reference/dispatch.md`` §4 (a data-centre-heavy
+Builds the DCPARK-1 benchmark of ``../shared/reference/dispatch.md`` §4 (a data-centre-heavy
 East-China park energy station: gas engines with waste-heat recovery, absorption and electric
 chillers, a heat-recovery heat pump, boiler, PV, battery, cold and hot water tanks, TOU grid
 import, PV-only export, gas and carbon prices) in PyPSA + linopy, solves it with HiGHS

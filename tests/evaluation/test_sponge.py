@@ -2,7 +2,7 @@
 several, and the design rainfall depth of a target ratio (GB/T 51345-2018 style), on hand
 series whose expected values are worked out in the comments.
 
-No real daily rainfall series exists in ``/work/shared/data`` (see its ``SOURCES.md``: no
+No real daily rainfall series exists in ``../shared/data`` (see its ``SOURCES.md``: no
 Guiyang weather file or precipitation record was found), so the longer series below is a
 seeded pseudo-random one and is only used for identities, not for expected values.
 """
