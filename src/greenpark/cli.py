@@ -670,11 +670,13 @@ def noise(
 from greenpark.cli_dispatch import dispatch  # noqa: E402
 from greenpark.cli_evaluate import evaluate  # noqa: E402
 from greenpark.cli_hj212 import hj212, quarantine  # noqa: E402
+from greenpark.cli_indicator import indicator  # noqa: E402
 from greenpark.cli_ledger import ledger, readings  # noqa: E402
 
 cli.add_command(dispatch)
 cli.add_command(evaluate)
 cli.add_command(hj212)
+cli.add_command(indicator)
 cli.add_command(ledger)
 cli.add_command(readings)
 cli.add_command(quarantine)

@@ -41,6 +41,32 @@ def _table(rows: list[list[str]]) -> list[str]:
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
+def _scenario_lines(compared: list[Any]) -> list[str]:
+    """Today and each scenario side by side: the index, the mandatory items failed, and the
+    values and ledger totals some scenario changes; then what each scenario changed."""
+    from greenpark.evaluation.scenarios import comparison_rows
+
+    names = [name for name, _ in compared]
+    rows = [["id", "unit", *names]]
+    failed0 = set(compared[0][1].score.mandatory_failed) if compared[0][1].score else set()
+    for row in comparison_rows(compared, only_changed=True):
+        if row["kind"] == "mandatory":
+            cells = []
+            for _, r in compared:
+                now = set(r.score.mandatory_failed) if r.score else set()
+                diff = [f"-{i}" for i in sorted(failed0 - now)]
+                diff += [f"+{i}" for i in sorted(now - failed0)]
+                cells.append(f"{len(now)}" + (f" ({', '.join(diff)})" if diff else ""))
+            rows.append(["mandatory_failed", "items", *cells])
+            continue
+        label = row["name"] if row["kind"] == "index" else row["id"]
+        rows.append([label, row["unit"], *(_num(v) for v in row["values"])])
+    lines = _table(rows)
+    for name, r in compared[1:]:
+        lines += [f"{name}: {change}" for change in r.changes]
+    return lines
+
+
 @click.command("evaluate")
 @click.option(
     "--scheme",
@@ -62,7 +88,16 @@ def _table(rows: list[list[str]]) -> list[str]:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the self-evaluation workbook (.xlsx).",
+    help="Write the self-evaluation report: workbook (.xlsx) or PDF (.pdf).",
+)
+@click.option(
+    "--scenario",
+    "scenario_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE.toml",
+    help="What-if scenario (pv_mwp, gec_mwh, retrofit, buses; docs/evaluation.md): "
+    "recompute the year with it, side by side with today. Repeatable.",
 )
 @click.pass_context
 def evaluate(
@@ -72,6 +107,7 @@ def evaluate(
     park_code: str | None,
     attributes: tuple[str, ...],
     output: Path | None,
+    scenario_files: tuple[Path, ...],
     **factors: Any,
 ) -> None:
     """Score the park against an evaluation scheme, from its own data.
@@ -80,16 +116,23 @@ def evaluate(
     value comes from), the index (GI for the MIIT scheme) and its completeness, and the two
     previous years when the store holds data for them. Indicators no data gives are listed
     as manual entries. ``-o report.xlsx`` writes the workbook (sheets overview, indicators,
-    scores, gaps).
+    scores, gaps); ``-o report.pdf`` the same report as a PDF (A4 landscape).
+    ``--scenario a.toml`` (repeatable) adds today and each what-if scenario side by side
+    (the index and the values they change) and, with ``-o report.xlsx``, the sheet
+    ``scenarios``.
     """
     from greenpark.cli import _store
     from greenpark.evaluation.service import evaluate as run
     from greenpark.evaluation.service import write_xlsx
 
-    if output is not None and output.suffix.lower() != ".xlsx":
-        raise InputError(f"{output}: only .xlsx reports are written so far")
+    if output is not None and output.suffix.lower() not in (".xlsx", ".pdf"):
+        raise InputError(f"{output}: reports are written as .xlsx or .pdf")
+    from greenpark.evaluation.scenarios import evaluate_scenarios, load_scenarios
+
+    scenarios = load_scenarios(scenario_files)
     options = ledger_options(factors)
     store = _store(ctx)
+    compared: list[Any] = []
     try:
         result = run(
             store,
@@ -99,6 +142,16 @@ def evaluate(
             park_attributes=_attributes(attributes),
             options=options,
         )
+        if scenarios:
+            compared = evaluate_scenarios(
+                store,
+                scheme,
+                year,
+                scenarios,
+                park_code=park_code,
+                park_attributes=_attributes(attributes),
+                options=options,
+            )
     finally:
         store.dispose()
     cur = result.current
@@ -140,7 +193,7 @@ def evaluate(
         click.echo(line)
     for sid, v in cur.supplementary.items():
         click.echo(f"{sid} (not scored): {_num(v.value)} {v.unit}")
-    computed = sum(v.value is not None for v in cur.values.values())
+    computed = sum(v.kind == "computed" for v in cur.values.values())
     click.echo(
         f"computed from data: {computed} of {len(cur.values)} indicators; "
         f"manual: {sum(v.is_manual for v in cur.values.values())}"
@@ -158,5 +211,19 @@ def evaluate(
             + f", mandatory failed: {failed}"
         )
     if output is not None:
-        write_xlsx(result, output)
+        if output.suffix.lower() == ".pdf":
+            from greenpark.reports.evaluation_pdf import write_pdf
+
+            write_pdf(output, result)
+        else:
+            write_xlsx(result, output)
         click.echo(f"wrote {output}")
+    if compared:
+        click.echo(f"what-if scenarios, {year} (values some scenario changes):")
+        for line in _scenario_lines(compared):
+            click.echo(line)
+        if output is not None and output.suffix.lower() == ".xlsx":
+            from greenpark.evaluation.scenarios import write_scenarios_sheet
+
+            write_scenarios_sheet(output, compared)
+            click.echo(f"added the sheet scenarios to {output}")

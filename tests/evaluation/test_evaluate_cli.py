@@ -85,9 +85,9 @@ def test_evaluate_writes_the_workbook(url: str, tmp_path: Path) -> None:
     assert gaps["clean_energy_rate"]["reached"] == "yes"
 
 
-def test_evaluate_refuses_a_pdf_and_bad_attributes(url: str, tmp_path: Path) -> None:
+def test_evaluate_refuses_other_formats_and_bad_attributes(url: str, tmp_path: Path) -> None:
     base = ["--database", url, "evaluate", "--scheme", "miit-green-park", "--year", "2023"]
-    result = CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "r.pdf")])
+    result = CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "r.docx")])
     assert result.exit_code != 0 and "xlsx" in str(result.exception)
     result = CliRunner().invoke(cli, [*base, "--attribute", "annual_energy_tce"])
     assert result.exit_code != 0 and "KEY=NUMBER" in str(result.exception)

@@ -99,7 +99,14 @@ OUT_OF_SCOPE: dict[str, dict[str, str]] = {
 #: Routes of park-wide figures (the park's energy ledger counts energy once for the whole
 #: park): a caller who sees only some enterprises gets 403 although its role reads.
 WHOLE_PARK_ONLY: frozenset[str] = frozenset(
-    {"/energy", "/api/energy", "/energy-station", "/api/energy-station"}
+    {
+        "/energy",
+        "/api/energy",
+        "/energy-station",
+        "/api/energy-station",
+        "/evaluation",
+        "/api/evaluation",
+    }
 )
 
 #: Form fields a route needs to succeed (besides the CSRF token).
@@ -126,6 +133,17 @@ JSONS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/api/ledger/targets"): {"year": 2025, "quantity": "tce", "budget": 1000.0},
     ("POST", "/api/energy-station/day-ahead"): {"day": None, "commitment": True},
+    ("POST", "/api/evaluation/entries"): {
+        "entries": [
+            {
+                "scheme": "miit-green-park",
+                "year": 2025,
+                "id": "green_coverage",
+                "value": 35.0,
+                "evidence": "authorisation matrix",
+            }
+        ]
+    },
 }
 
 #: What a route answers a caller its permission admits when the fixture park cannot give

@@ -4,13 +4,15 @@
 :mod:`greenpark.evaluation.values`, scores them with
 :func:`~greenpark.evaluation.scoring.score_scheme` and does the same for the two years before
 when the store has data for them (three years side by side). :func:`write_xlsx` writes the
-self-evaluation workbook.
+self-evaluation workbook. :func:`enter_indicators` writes the values entered by hand
+(checked by :mod:`greenpark.evaluation.entries`, all or nothing, audited); they fill the
+indicators no data gives.
 
 Store reads: the ledger's book of each year through
 :func:`greenpark.ledger.service.load_book`; the registry (enterprises and their yearly
 figures, high-tech certificates, vehicles, stations) and the measurements (ambient air,
 sewage-plant outlet flow) through SQLAlchemy Core selects on :mod:`greenpark.store.schema`
-tables, here, reading only.
+tables, here, reading only; the entries through :mod:`greenpark.store.evaluation`.
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import BigInteger, ColumnElement, Connection, Float, func, select, type_coerce
 
+from greenpark.auth.service import audit
 from greenpark.environment.view import AIR_PARAMETERS, discharge_class, valid_wide
-from greenpark.errors import InputError
+from greenpark.errors import InputError, RowsError
 from greenpark.evaluation.catalogue import Scheme, load_scheme
+from greenpark.evaluation.entries import check_entries, scheme_key
 from greenpark.evaluation.scoring import SchemeScore, score_scheme
 from greenpark.evaluation.values import (
     EnterpriseRecord,
+    ManualEntry,
     ParkData,
     SewagePlant,
     Value,
@@ -40,6 +45,7 @@ from greenpark.evaluation.values import (
 )
 from greenpark.ledger.book import Book
 from greenpark.ledger.compute import LedgerOptions
+from greenpark.store import evaluation as entries_db
 from greenpark.store.db import Store
 from greenpark.store.ledger import ParkRef, resolve_park
 from greenpark.store.overview import time_zone
@@ -53,7 +59,18 @@ from greenpark.store.schema import (
     Vehicle,
 )
 
-__all__ = ["Evaluation", "YearEvaluation", "evaluate", "read_park_data", "write_xlsx"]
+__all__ = [
+    "EntriesWritten",
+    "Evaluation",
+    "YearEvaluation",
+    "enter_indicators",
+    "evaluate",
+    "mandatory_text",
+    "read_entries",
+    "read_park_data",
+    "score_year",
+    "write_xlsx",
+]
 
 #: HJ 212 code of the wastewater flow [m³/h as stored].
 FLOW_PARAMETER: Final[str] = "w00000"
@@ -258,6 +275,25 @@ def _measurements(
     )
 
 
+def read_entries(
+    conn: Connection, park_id: int, year: int, scheme: str | None = None
+) -> dict[str, dict[str, ManualEntry]]:
+    """The values entered by hand for ``year`` (of ``scheme``): scheme → id → entry."""
+    out: dict[str, dict[str, ManualEntry]] = {}
+    for r in entries_db.list_entries(conn, park_id, scheme=scheme, year=year):
+        out.setdefault(r["scheme"], {})[r["indicator"]] = ManualEntry(
+            id=r["indicator"],
+            value=float(r["value"]),
+            unit=r["unit"],
+            evidence=r["evidence"],
+            entered_by=r["entered_by"],
+            entered_at=r["entered_at"],
+            evidence_sha256=r["evidence_sha256"],
+            note=r["note"] or "",
+        )
+    return out
+
+
 def _year_window(year: int, timezone: str) -> tuple[dt.datetime, dt.datetime]:
     zone = time_zone(timezone)
     return dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
@@ -295,6 +331,7 @@ def read_park_data(
         air_hourly=air_hourly,
         outlet_flows=flows,
         timezone=tz,
+        entries=read_entries(conn, park.id, year),
     )
 
 
@@ -312,7 +349,7 @@ def _has_data(data: ParkData) -> bool:
 # --- evaluating -----------------------------------------------------------------------------
 
 
-def _score_year(
+def score_year(
     name: str,
     year: int,
     data: ParkData,
@@ -320,6 +357,9 @@ def _score_year(
     *,
     strict: bool,
 ) -> YearEvaluation | None:
+    """Score ``data`` by scheme ``name`` in force in ``year`` (``given``: park attributes
+    choosing variants); None when the scheme is not in force that year, unless ``strict``
+    (then the InputError is raised)."""
     try:
         scheme = load_scheme(name, year=year)
     except InputError:
@@ -385,6 +425,13 @@ def evaluate(
     InputError
         Unknown scheme or park, no catalogue row in force in ``year``, or variants that need
         a park attribute neither the data nor ``park_attributes`` give.
+
+    Notes
+    -----
+    Values entered by hand (:func:`enter_indicators`) fill the indicators no data gives
+    (provenance "manual entry by WHO at WHEN, evidence ...", completeness 1); an entry for
+    an indicator computed from data is shown beside the computed value (``Value.entry``, a
+    note) and not used. A year before ``year`` is shown when it has data or entries.
     """
     from greenpark.ledger.service import load_book
 
@@ -405,27 +452,118 @@ def evaluate(
         years: list[YearEvaluation] = []
         for y in range(year - previous_years, year + 1):
             data = read_park_data(conn, park, y, book=book_of(y), previous=book_of(y - 1))
-            if y != year and not _has_data(data):
+            entered = data.entries.get(scheme_key(scheme))
+            if y != year and not _has_data(data) and not entered:
                 continue
-            result = _score_year(scheme, y, data, given, strict=y == year)
+            result = score_year(scheme, y, data, given, strict=y == year)
             if result is not None:
                 years.append(result)
     return Evaluation(park, years[-1].scheme.name, year, tuple(years))
 
 
+# --- values entered by hand -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntriesWritten:
+    """What :func:`enter_indicators` wrote; ``computed`` lists the entries (``scheme year
+    id``) of indicators computed from data: stored and shown, but not used."""
+
+    entries: int
+    new: int
+    replaced: int
+    computed: tuple[str, ...] = ()
+
+
+#: Fields of each entry written that the audit event keeps.
+_AUDITED: Final[tuple[str, ...]] = (
+    "scheme",
+    "indicator",
+    "year",
+    "value",
+    "unit",
+    "evidence",
+    "evidence_sha256",
+)
+
+
+def _jsonable(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, dt.datetime | dt.date) else v
+
+
+def enter_indicators(
+    store: Store,
+    rows: list[Mapping[str, Any]],
+    *,
+    park_code: str | None,
+    who: str | None,
+    source: str = "entries",
+    first_row: int = 2,
+    ip: str | None = None,
+    via: str | None = None,
+) -> EntriesWritten:
+    """Check and store indicator values entered by hand, all or nothing, audited
+    (``evaluation.entry``: who, when, how (``via``: session, token, command line), and the
+    old values of the entries replaced).
+
+    ``rows`` have the fields of :data:`greenpark.evaluation.entries.ENTRY_FIELDS`;
+    ``first_row`` is the row number of ``rows[0]`` in the errors (2 under a CSV header).
+    An entry for the same park, scheme, indicator and year replaces the stored one.
+
+    Raises
+    ------
+    RowsError
+        Every bad field, named by row and column; nothing is written.
+    InputError
+        No such park.
+    """
+    with store.read() as conn:
+        park = resolve_park(conn, park_code)
+    checked = check_entries(list(rows), source=source, first_row=first_row)
+    if checked.errors:
+        raise RowsError(sorted(checked.errors, key=lambda e: e.row))
+    now = dt.datetime.now(dt.UTC)
+    with store.write() as conn:
+        new, replaced = entries_db.upsert_entries(conn, park.id, checked.good, who=who, now=now)
+        audit(
+            conn,
+            "evaluation.entry",
+            actor=who,
+            target=f"{len(checked.good)} indicator value(s)",
+            detail={
+                "park": park.code,
+                "via": via,
+                "new": new,
+                "entries": [{k: e[k] for k in _AUDITED} for e in checked.good],
+                "replaced": [
+                    {k: _jsonable(v) for k, v in r.items() if k != "park_id"} for r in replaced
+                ],
+            },
+            ip=ip,
+            now=now,
+        )
+    computed = tuple(
+        f"{e['scheme']} {e['year']} {e['indicator']}" for e in checked.good if e["computed"]
+    )
+    return EntriesWritten(len(checked.good), new, len(replaced), computed)
+
+
 # --- the workbook -----------------------------------------------------------------------------
 
 
-def _mandatory_text(passed: bool | None, mandatory: bool) -> str:
+def mandatory_text(passed: bool | None, mandatory: bool) -> str:
+    """``pass``, ``fail`` or ``undecided`` for a mandatory item, ``-`` for another."""
     if not mandatory:
         return "-"
     return {True: "pass", False: "fail", None: "undecided"}[passed]
 
 
-def _kind(v: Value) -> str:
-    if v.value is not None:
-        return "computed"
-    return "manual" if v.is_manual else "missing data"
+def _moved_by(v: Value) -> str:
+    if v.entered:
+        return "manual entry (enter it again with new evidence)"
+    if v.inputs:
+        return ", ".join(v.inputs)
+    return "manual entry" if v.is_manual else ""
 
 
 def _round(x: float | None, digits: int = 6) -> float | None:
@@ -479,7 +617,7 @@ def write_xlsx(evaluation: Evaluation, path: Path | str) -> Path:
     head = ["id", "group", "name_zh", "name_en", "unit", "value", "leading", "base",
             "direction", "mandatory", "weight", "score", "status", "mandatory result",
             "completeness", "kind", "computation", "inputs and sources", "catalogue formula",
-            "note", "confidence", "source"]  # fmt: skip
+            "note", "confidence", "source", "manual entry"]  # fmt: skip
     ws.append(head)
     for c in ws[1]:
         c.font = bold
@@ -501,15 +639,16 @@ def write_xlsx(evaluation: Evaluation, path: Path | str) -> Path:
                 ind.weight,
                 _round(None if s is None else s.score, 4),
                 "" if s is None else s.status,
-                _mandatory_text(None if s is None else s.passed, ind.mandatory),
+                mandatory_text(None if s is None else s.passed, ind.mandatory),
                 _round(v.completeness, 4),
-                _kind(v),
+                (lambda v: v.kind)(v),
                 v.formula,
                 v.provenance(),
                 ind.formula,
                 v.note,
                 ind.confidence,
                 ind.source,
+                "" if v.entry is None else v.entry.describe(),
             ]
         )
 
@@ -530,7 +669,7 @@ def write_xlsx(evaluation: Evaluation, path: Path | str) -> Path:
             row += [
                 _round(None if v is None else v.value),
                 _round(None if s is None else s.score, 4),
-                _mandatory_text(None if s is None else s.passed, ind.mandatory),
+                mandatory_text(None if s is None else s.passed, ind.mandatory),
             ]
         sc.append(row)
     for label, get in (
@@ -563,7 +702,7 @@ def write_xlsx(evaluation: Evaluation, path: Path | str) -> Path:
                 _round(None if s is None else s.gap),
                 "" if s is None or s.reached is None else ("yes" if s.reached else "no"),
                 "yes" if ind.mandatory else "no",
-                ", ".join(v.inputs) if v.inputs else ("manual entry" if v.is_manual else ""),
+                _moved_by(v),
                 v.note,
             ]
         )

@@ -9,7 +9,10 @@ units and sources, the formula in words, the data completeness 0..1 and a note.
 
 What the data cannot give is never guessed: :func:`manual` returns ``None`` with the note
 :data:`MANUAL` ("manual entry needed"); an indicator whose data is missing for the year
-returns ``None`` with a note saying which data.
+returns ``None`` with a note saying which data. A value entered by hand with its evidence
+(:class:`ManualEntry`, ``greenpark.evaluation.entries``) fills an indicator the data cannot
+give (:func:`entered`, completeness 1); it never overrides a computed value, which then
+keeps the entry beside it with a note (:func:`merge_entries`).
 
 Completeness (0..1) is the share of the data the value should rest on that was there:
 
@@ -28,7 +31,7 @@ import calendar
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import pandas as pd
@@ -40,10 +43,12 @@ from greenpark.ledger.book import Book
 from greenpark.standards import air
 
 __all__ = [
+    "ENTERED",
     "MANUAL",
     "NEW_ENERGY_BUS_ENERGIES",
     "UNITS",
     "EnterpriseRecord",
+    "ManualEntry",
     "ParkData",
     "SewagePlant",
     "Value",
@@ -55,10 +60,12 @@ __all__ = [
     "co2_per_tce",
     "computable",
     "energy_productivity",
+    "entered",
     "green_electricity_share",
     "high_tech_output_share",
     "industrial_va_per_capita",
     "manual",
+    "merge_entries",
     "new_energy_bus_share",
     "renewable_share",
     "scheme_values",
@@ -69,6 +76,8 @@ __all__ = [
 
 #: Note of an indicator no data of the platform can give.
 MANUAL: Final[str] = "manual entry needed"
+#: Formula of a value entered by hand (and of one still to be entered).
+ENTERED: Final[str] = "entered by hand with evidence"
 
 #: Vehicle energies counted as energy-saving or new-energy buses (节能与新能源公交车):
 #: the new-energy kinds (battery-electric, fuel-cell, plug-in hybrid) and natural gas, the
@@ -103,6 +112,35 @@ _REGISTRY_YEAR = "registry: enterprise_year"
 
 
 @dataclass(frozen=True)
+class ManualEntry:
+    """An indicator value entered by hand (``evaluation_entry``): in ``unit`` (the catalogue
+    row's when it was entered), the evidence it rests on (a document reference, URL or file
+    name; ``evidence_sha256`` of an attached file) and who entered it when."""
+
+    id: str
+    value: float
+    unit: str
+    evidence: str
+    entered_by: str | None
+    entered_at: dt.datetime | None
+    evidence_sha256: str | None = None
+    note: str = ""
+
+    def provenance(self) -> str:
+        """``manual entry by WHO at WHEN, evidence ...`` (and the file's SHA-256)."""
+        when = "-" if self.entered_at is None else self.entered_at.strftime("%Y-%m-%d %H:%M %Z")
+        text = f"manual entry by {self.entered_by or 'unknown'} at {when}, evidence {self.evidence}"
+        if self.evidence_sha256:
+            text += f" (SHA-256 {self.evidence_sha256})"
+        return text
+
+    def describe(self) -> str:
+        """The value with its unit and provenance, e.g. ``35 % (manual entry by ...)``."""
+        unit = "" if self.unit in ("", "-") else f" {self.unit}"
+        return f"{_fmt(self.value)}{unit} ({self.provenance()})"
+
+
+@dataclass(frozen=True)
 class Value:
     """An indicator value and where it comes from.
 
@@ -110,6 +148,8 @@ class Value:
     ``note`` says why: :data:`MANUAL`, or which data is missing). ``inputs`` maps each input
     to ``{"value", "unit", "source"}``; ``formula`` is the computation in words;
     ``completeness`` the share of the data the value should rest on that was there (0..1).
+    ``entry`` is the indicator's :class:`ManualEntry` of the year, if any: the value itself
+    when ``entered``, else shown beside the computed value and not used.
     """
 
     id: str
@@ -119,14 +159,29 @@ class Value:
     formula: str = ""
     completeness: float = 0.0
     note: str = ""
+    entry: ManualEntry | None = None
+    entered: bool = False
 
     @property
     def is_manual(self) -> bool:
-        """No data of the platform gives this indicator."""
+        """No data of the platform gives this indicator, and nobody entered it."""
         return self.value is None and self.note == MANUAL
 
+    @property
+    def kind(self) -> str:
+        """``computed``, ``manual entry`` (entered by hand), ``manual`` (to be entered) or
+        ``missing data``."""
+        if self.entered:
+            return "manual entry"
+        if self.value is not None:
+            return "computed"
+        return "manual" if self.is_manual else "missing data"
+
     def provenance(self) -> str:
-        """The inputs in one line: ``name = value unit (source)``, joined by ``; ``."""
+        """The inputs in one line: ``name = value unit (source)``, joined by ``; ``; for a
+        value entered by hand ``manual entry by WHO at WHEN, evidence ...``."""
+        if self.entered and self.entry is not None:
+            return self.entry.provenance()
         parts = []
         for name, item in self.inputs.items():
             if isinstance(item, Mapping):
@@ -158,7 +213,21 @@ def _fmt(v: Any) -> str:
 
 def manual(id: str, unit: str = "-") -> Value:
     """An indicator the park's data cannot give: ``None`` with the note :data:`MANUAL`."""
-    return Value(id, None, unit, {}, "entered by hand with evidence", 0.0, MANUAL)
+    return Value(id, None, unit, {}, ENTERED, 0.0, MANUAL)
+
+
+def entered(entry: ManualEntry) -> Value:
+    """The value of an indicator entered by hand: ``entry.value`` with completeness 1, its
+    evidence and who entered it when as the inputs; ``provenance()`` is the entry's."""
+    inputs = {
+        "evidence": entry.evidence,
+        "evidence_sha256": entry.evidence_sha256,
+        "entered_by": entry.entered_by,
+        "entered_at": None if entry.entered_at is None else entry.entered_at.isoformat(),
+    }
+    return Value(
+        entry.id, entry.value, entry.unit, inputs, ENTERED, 1.0, entry.note, entry, entered=True
+    )
 
 
 def _missing(id: str, formula: str, note: str, inputs: dict[str, Any] | None = None) -> Value:
@@ -710,7 +779,8 @@ class ParkData:
 
     ``book`` and ``previous`` are the ledger's books of ``year`` and ``year - 1`` (``None``
     without energy data); ``air_hourly`` maps ambient station codes to their valid hourly
-    concentrations; ``outlet_flows`` outlet station codes to valid hourly flows [m³/h].
+    concentrations; ``outlet_flows`` outlet station codes to valid hourly flows [m³/h];
+    ``entries`` scheme name → indicator id → the value entered by hand for ``year``.
     """
 
     year: int
@@ -722,6 +792,7 @@ class ParkData:
     air_hourly: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     outlet_flows: Mapping[str, pd.Series] = field(default_factory=dict)
     timezone: str = "Asia/Shanghai"
+    entries: Mapping[str, Mapping[str, ManualEntry]] = field(default_factory=dict)
 
     @property
     def value_added(self) -> float | None:
@@ -774,12 +845,48 @@ def computable(scheme: str) -> tuple[str, ...]:
     return tuple(COMPUTERS.get(scheme, {}))
 
 
+def _same_unit(a: str, b: str) -> bool:
+    return a == b or (a in ("", "-") and b in ("", "-"))
+
+
+def merge_entries(
+    values: Mapping[str, Value], entries: Mapping[str, ManualEntry]
+) -> dict[str, Value]:
+    """``values`` with the manual entries merged in.
+
+    An entry fills an indicator the data cannot give (:attr:`Value.is_manual`): the value
+    becomes :func:`entered` (completeness 1, provenance "manual entry by WHO at WHEN,
+    evidence ..."). It never overrides a computed indicator, even one whose data is missing
+    this year: that value is kept, with the entry beside it (``entry``) and a note. An
+    entry in a unit other than the catalogue's (the catalogue was corrected after it was
+    entered) is not used either. Entries of ids the scheme lacks are left out.
+    """
+    out = dict(values)
+    for id, entry in entries.items():
+        v = out.get(id)
+        if v is None:
+            continue
+        if not _same_unit(entry.unit, v.unit):
+            note = (
+                f"manual entry {entry.describe()} not used: the catalogue's unit is now "
+                f"{v.unit!r}; enter it again"
+            )
+            out[id] = replace(v, entry=entry, note=_join(v.note, note))
+        elif v.is_manual:
+            out[id] = replace(entered(entry), unit=v.unit)
+        else:
+            note = f"manual entry {entry.describe()} not used: the value is computed from data"
+            out[id] = replace(v, entry=entry, note=_join(v.note, note))
+    return out
+
+
 def scheme_values(scheme: Scheme, data: ParkData) -> dict[str, Value]:
     """The value of every indicator of ``scheme`` for ``data.year``, in catalogue order.
 
     Computed indicators (:data:`COMPUTERS`) get their value; the others are
-    :func:`manual`. A computed value whose unit differs from the catalogue's is refused
-    (a corrected catalogue with another unit needs a conversion here).
+    :func:`manual`, or the value entered by hand (``data.entries``, see
+    :func:`merge_entries`). A computed value whose unit differs from the catalogue's is
+    refused (a corrected catalogue with another unit needs a conversion here).
 
     Raises
     ------
@@ -802,7 +909,7 @@ def scheme_values(scheme: Scheme, data: ParkData) -> dict[str, Value]:
                 f"({ind.origin or scheme.source_file}) says {ind.unit!r}"
             )
         out[ind.id] = v
-    return out
+    return merge_entries(out, data.entries.get(scheme.name, {}))
 
 
 def supplementary_values(scheme: str, data: ParkData) -> dict[str, Value]:

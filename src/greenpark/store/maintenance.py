@@ -20,6 +20,7 @@ from greenpark.store.schema import (
     EnergyTarget,
     Enterprise,
     EnterpriseYear,
+    EvaluationEntry,
     HighTechCertificate,
     LedgerEntry,
     LedgerReport,
@@ -51,18 +52,21 @@ PARK_TABLES: tuple[str, ...] = (
     "energy_target",
     "ledger_report",
     "dispatch_run",
+    "evaluation_entry",
     "enterprise",
     "park",
 )
 
 
 #: Tables whose rows belong to a park through their ``park_id`` alone (the ledger's hand
-#: entries, budgets and issued reports; the station's day-ahead runs).
+#: entries, budgets and issued reports; the station's day-ahead runs; the evaluation
+#: indicators entered by hand).
 BY_PARK_ID: tuple[tuple[str, Any], ...] = (
     ("ledger_entry", LedgerEntry),
     ("energy_target", EnergyTarget),
     ("ledger_report", LedgerReport),
     ("dispatch_run", DispatchRun),
+    ("evaluation_entry", EvaluationEntry),
 )
 
 

@@ -647,6 +647,34 @@ class DispatchRun(Base):
     schedule: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
+class EvaluationEntry(Base):
+    """An evaluation indicator value entered by hand (one no data of the platform gives:
+    green-building share, planning documents, bus-stop coverage...), with its evidence and
+    who entered it when (``greenpark.evaluation.entries``).
+
+    ``indicator`` is the catalogue id within ``scheme`` (the ``load_scheme`` name) and
+    ``value`` is in ``unit``, the catalogue row's unit (0/1 for pass items). ``evidence``
+    names a document, URL or file; ``evidence_sha256`` is the SHA-256 of an attached file
+    (hashed, not copied). One row per (park, scheme, indicator, year); entering it again
+    replaces the value (the audit log keeps the old one).
+    """
+
+    __tablename__ = "evaluation_entry"
+    __table_args__ = (UniqueConstraint("park_id", "scheme", "indicator", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"))
+    scheme: Mapped[str] = mapped_column(String(64))
+    indicator: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)  # in ``unit``
+    unit: Mapped[str] = mapped_column(String(32))
+    evidence: Mapped[str] = mapped_column(Text)
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by: Mapped[str | None] = mapped_column(String(64))
+    entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 class AuditEvent(Base):
     """Who did what, when, to what, from where."""
 

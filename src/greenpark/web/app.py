@@ -31,6 +31,8 @@ from greenpark.web import (
     stations,
 )
 from greenpark.web.environment import add_routes as add_environment_routes
+from greenpark.web.evaluation import add_routes as add_evaluation_routes
+from greenpark.web.evaluation_entries import add_routes as add_evaluation_entry_routes
 from greenpark.web.ingest import add_routes as add_ingest_routes
 from greenpark.web.security import CsrfCookieMiddleware
 from greenpark.web.templating import STATIC_DIR, templates
@@ -172,6 +174,8 @@ def create_app(
     ledger.add_routes(app)
     ledger_writes.add_routes(app)
     station_page.add_routes(app)
+    add_evaluation_routes(app)
+    add_evaluation_entry_routes(app)
     add_ingest_routes(app)
     health.add_routes(app)
     session.add_routes(app)

@@ -1,0 +1,120 @@
+"""``POST /api/evaluation/entries``: evaluation indicators entered by hand with their
+evidence, for the park the app shows (:func:`greenpark.store.ledger.shown_park`).
+
+Thin over :func:`greenpark.evaluation.service.enter_indicators`, which checks every item
+against the scheme's catalogue (:mod:`greenpark.evaluation.entries`), writes all or nothing
+and audits the write (``evaluation.entry``, with the old values and how: session or token).
+The values are park data: the route needs ``edit`` and a whole-park caller.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from fastapi import Depends, FastAPI, Request
+from pydantic import BaseModel, Field
+
+from greenpark.auth import ForbiddenError, Permission, Principal
+from greenpark.errors import InputError
+from greenpark.evaluation.service import enter_indicators
+from greenpark.store.ledger import shown_park
+from greenpark.web.deps import StoreDep
+from greenpark.web.security import client_ip, require, route
+
+#: Most values one request may carry.
+MAX_ENTRIES: Final = 1_000
+
+Editor = Annotated[Principal, Depends(require(Permission.EDIT))]
+
+
+class IndicatorEntryIn(BaseModel):
+    """One indicator value entered by hand (``greenpark.evaluation.entries``)."""
+
+    scheme: str = Field(
+        max_length=64,
+        description="miit-green-park, zero-carbon-park, green-data-centre or green-factory.",
+    )
+    year: int = Field(description="Evaluation year.")
+    id: str = Field(max_length=64, description="Indicator id of the scheme's catalogue.")
+    value: float = Field(description="In the catalogue's unit; 1 (met) or 0 for pass items.")
+    unit: str | None = Field(
+        None, max_length=32, description="Must be the catalogue's unit (default: that unit)."
+    )
+    evidence: str | None = Field(
+        None,
+        max_length=2000,
+        description="Required: the document reference, URL or file name the value rests on.",
+    )
+    evidence_sha256: str | None = Field(
+        None, max_length=64, description="SHA-256 (64 hex digits) of an evidence file."
+    )
+    note: str | None = Field(None, max_length=2000)
+
+
+class IndicatorEntriesIn(BaseModel):
+    """A batch of indicator values entered by hand."""
+
+    entries: list[IndicatorEntryIn] = Field(min_length=1, max_length=MAX_ENTRIES)
+
+
+class IndicatorEntriesWrittenPublic(BaseModel):
+    """What an entry push wrote."""
+
+    entries: int = Field(description="Values received.")
+    new: int = Field(description="New values.")
+    replaced: int = Field(description="Values that replaced stored ones (same scheme, id, year).")
+    computed: list[str] = Field(
+        description="Entries ('scheme year id') of indicators computed from data: stored and "
+        "shown beside the computed value, not used."
+    )
+
+
+def _park_code(store: StoreDep) -> str:
+    with store.read() as conn:
+        park = shown_park(conn)
+    if park is None:
+        raise InputError("no park in the store yet")
+    return park.code
+
+
+def api_evaluation_entries(
+    request: Request, store: StoreDep, who: Editor, body: IndicatorEntriesIn
+) -> IndicatorEntriesWrittenPublic:
+    """Enter evaluation indicator values by hand with their evidence, all or nothing: any
+    bad item → 400 naming every bad field (``entries: row N`` is the N-th item): an
+    unknown scheme, an id not in the catalogue of the year, a unit other than the
+    catalogue's, a pass item not 0/1, missing evidence. A value for the same scheme, id
+    and year replaces the stored one; audited (``evaluation.entry``, with the old values
+    and how: session or token). A value fills an indicator no data gives; one for an
+    indicator computed from data is shown beside it and not used (``computed``)."""
+    if not who.whole_park:
+        raise ForbiddenError("evaluation entries are park data: they need a whole-park role")
+    written = enter_indicators(
+        store,
+        [e.model_dump() for e in body.entries],
+        park_code=_park_code(store),
+        who=who.username,
+        source="entries",
+        first_row=1,
+        ip=client_ip(request),
+        via=who.via,
+    )
+    return IndicatorEntriesWrittenPublic(
+        entries=written.entries,
+        new=written.new,
+        replaced=written.replaced,
+        computed=list(written.computed),
+    )
+
+
+def add_routes(app: FastAPI) -> None:
+    """Register ``POST /api/evaluation/entries`` (EDIT) on ``app``."""
+    route(
+        app,
+        "/api/evaluation/entries",
+        api_evaluation_entries,
+        Permission.EDIT,
+        methods=("POST",),
+        response_model=IndicatorEntriesWrittenPublic,
+        tags=["evaluation"],
+    )
