@@ -67,6 +67,69 @@ def _scenario_lines(compared: list[Any]) -> list[str]:
     return lines
 
 
+def _datacentre_lines(result: Any) -> list[str]:
+    """One block per data centre: annual PUE (energy-weighted) with its months, WUE, CLF,
+    renewable share, the GB 40879 grade, each criterion's result, the manual criteria."""
+    import math
+
+    def num(x: Any, digits: int = 4) -> str:
+        return "-" if x is None or (isinstance(x, float) and math.isnan(x)) else _num(x, digits)
+
+    def pue(x: Any) -> str:  # PUE with three decimals: 1.300
+        return "-" if x is None or math.isnan(float(x)) else f"{float(x):.3f}"
+
+    sch = result.scheme
+    lines = [
+        f"{result.park.name} ({result.park.code}): {sch.settings.title_en or sch.name} "
+        f"{result.year} [{sch.source_file}, version {sch.version}], per data centre"
+    ]
+    if not result.checks:
+        return [
+            *lines,
+            "no data centre with meter data in the year (a main meter with an IT sub-meter)",
+        ]
+    for c in result.checks:
+        y = result.year_row(c.enterprise)
+        months = result.months(c.enterprise)
+        pues = ", ".join(f"{m['month'][5:]} {pue(m['pue'])}" for _, m in months.iterrows())
+        if c.grade is None:
+            grade = "-"
+        elif c.grade_pue_max is not None:
+            grade = f"{c.grade} (PUE <= {c.grade_pue_max:g}; thresholds U)"
+        else:
+            grade = f"{c.grade} (above the limit value)"
+        lines += [
+            "",
+            f"{c.enterprise_name or '-'} ({c.enterprise})",
+            f"  annual PUE {pue(c.pue)} (energy-weighted: {num(float(y['total_kwh']))} kWh / "
+            f"{num(float(y['it_kwh']))} kWh IT, {y['months']} of 12 months; "
+            f"mean of monthly PUEs {pue(y['pue_monthly_mean'])})",
+            f"  monthly PUE: {pues}",
+            f"  WUE {num(float(y['wue_l_per_kwh']))} L/kWh, CLF {num(float(y['clf']))}, "
+            f"renewable share {num(float(y['renewable_share_pct']))} %",
+            f"  GB 40879 grade {grade}",
+        ]
+        rows = [["  id", "value", "unit", "leading", "result"]]
+        manual = []
+        for s in c.score.indicators:
+            ind = s.indicator
+            if s.value is None:
+                manual.append(ind.id)
+                continue
+            result_text = {True: "pass", False: "FAIL", None: "undecided"}[s.passed]
+            leading = "pass" if ind.is_pass else _num(ind.leading)
+            rows.append([f"  {ind.id}", num(s.value), ind.unit, leading, result_text])
+        lines += _table(rows) if len(rows) > 1 else []
+        lines.append(f"  manual entry needed: {', '.join(manual) or 'none'}")
+        verdict = {True: "passed", False: "FAILED", None: "undecided"}[c.passed]
+        failed = ", ".join(c.score.mandatory_failed) or "none"
+        lines.append(f"  {verdict} (mandatory failed: {failed})")
+        lines += [f"  note: {n}" for n in c.notes]
+        if y.get("problem"):
+            lines.append(f"  note: {y['problem']}")
+    return lines
+
+
 @click.command("evaluate")
 @click.option(
     "--scheme",
@@ -120,6 +183,11 @@ def evaluate(
     ``--scenario a.toml`` (repeatable) adds today and each what-if scenario side by side
     (the index and the values they change) and, with ``-o report.xlsx``, the sheet
     ``scenarios``.
+
+    ``--scheme green-data-centre`` judges each data centre, not the park: one block per
+    data centre (annual PUE, energy-weighted, with its months; WUE; renewable share; GB 40879
+    grade; pass/fail of the criteria the meters give; the criteria to enter by hand), and
+    ``-o dc.xlsx`` the sheets datacentres, criteria and months.
     """
     from greenpark.cli import _store
     from greenpark.evaluation.service import evaluate as run
@@ -129,6 +197,9 @@ def evaluate(
         raise InputError(f"{output}: reports are written as .xlsx or .pdf")
     from greenpark.evaluation.scenarios import evaluate_scenarios, load_scenarios
 
+    if scheme == "green-data-centre":
+        _datacentres(ctx, year, park_code, output, scenario_files)
+        return
     scenarios = load_scenarios(scenario_files)
     options = ledger_options(factors)
     store = _store(ctx)
@@ -227,3 +298,30 @@ def evaluate(
 
             write_scenarios_sheet(output, compared)
             click.echo(f"added the sheet scenarios to {output}")
+
+
+def _datacentres(
+    ctx: click.Context,
+    year: int,
+    park_code: str | None,
+    output: Path | None,
+    scenario_files: tuple[Path, ...],
+) -> None:
+    """``--scheme green-data-centre``: each data centre scored on its own meters."""
+    from greenpark.cli import _store
+    from greenpark.evaluation.service import evaluate_datacentres, write_datacentres_xlsx
+
+    if scenario_files:
+        raise InputError("--scenario: not for green-data-centre (it judges each data centre)")
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise InputError(f"{output}: the green data-centre report is written as .xlsx")
+    store = _store(ctx)
+    try:
+        result = evaluate_datacentres(store, year, park_code=park_code)
+    finally:
+        store.dispose()
+    for line in _datacentre_lines(result):
+        click.echo(line)
+    if output is not None:
+        write_datacentres_xlsx(result, output)
+        click.echo(f"wrote {output}")

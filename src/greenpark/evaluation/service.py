@@ -31,6 +31,13 @@ from greenpark.auth.service import audit
 from greenpark.environment.view import AIR_PARAMETERS, discharge_class, valid_wide
 from greenpark.errors import InputError, RowsError
 from greenpark.evaluation.catalogue import Scheme, load_scheme
+from greenpark.evaluation.datacentre import (
+    DataCentreCheck,
+    DataCentreMetrics,
+    check,
+    datacentre_months,
+    monthly_metrics,
+)
 from greenpark.evaluation.entries import check_entries, scheme_key
 from greenpark.evaluation.scoring import SchemeScore, score_scheme
 from greenpark.evaluation.values import (
@@ -60,15 +67,19 @@ from greenpark.store.schema import (
 )
 
 __all__ = [
+    "DATACENTRE_SCHEME",
+    "DataCentreEvaluation",
     "EntriesWritten",
     "Evaluation",
     "YearEvaluation",
     "enter_indicators",
     "evaluate",
+    "evaluate_datacentres",
     "mandatory_text",
     "read_entries",
     "read_park_data",
     "score_year",
+    "write_datacentres_xlsx",
     "write_xlsx",
 ]
 
@@ -76,6 +87,8 @@ __all__ = [
 FLOW_PARAMETER: Final[str] = "w00000"
 #: Years before the evaluation year shown beside it (when the store has data for them).
 PREVIOUS_YEARS: Final[int] = 2
+#: The scheme that judges each data centre, not the park (:func:`evaluate_datacentres`).
+DATACENTRE_SCHEME: Final[str] = "green-data-centre"
 
 
 @dataclass(frozen=True)
@@ -461,6 +474,55 @@ def evaluate(
     return Evaluation(park, years[-1].scheme.name, year, tuple(years))
 
 
+@dataclass(frozen=True)
+class DataCentreEvaluation:
+    """Each data centre of the park checked against the green data-centre criteria in
+    ``year``: ``metrics`` (months and the year, :func:`~greenpark.evaluation.datacentre.
+    monthly_metrics`) and one ``checks`` item per data centre (``check``), in credit-code
+    order."""
+
+    park: ParkRef
+    year: int
+    scheme: Scheme
+    metrics: DataCentreMetrics
+    checks: tuple[DataCentreCheck, ...]
+
+    def months(self, enterprise: str) -> pd.DataFrame:
+        """The monthly rows of one data centre (credit code)."""
+        m = self.metrics.months
+        return m[m["enterprise"] == enterprise].reset_index(drop=True)
+
+    def year_row(self, enterprise: str) -> dict[str, Any]:
+        """The annual row of one data centre (credit code)."""
+        y = self.metrics.years
+        return dict(y[y["enterprise"] == enterprise].iloc[0])
+
+
+def evaluate_datacentres(
+    store: Store, year: int, *, park_code: str | None = None
+) -> DataCentreEvaluation:
+    """The green data-centre criteria, judged for each data centre of the park (the scheme
+    judges one data centre, not the park): monthly and annual PUE, WUE, CLF and renewable
+    share from the meters (:func:`~greenpark.evaluation.datacentre.datacentre_months`,
+    default ``fill="scale"``, then ``monthly_metrics``), scored by
+    :func:`~greenpark.evaluation.datacentre.check`. The criteria no meter gives (GB/T 44989
+    grade, servers, racks, rack utilisation, years of operation, hub node, and the
+    renewable margin, which needs the provincial weight) are left without a value.
+
+    Raises
+    ------
+    InputError
+        Unknown park, or no green data-centre catalogue row in force in ``year``.
+    """
+    scheme = load_scheme(DATACENTRE_SCHEME, year=year)
+    with store.read() as conn:
+        park = resolve_park(conn, park_code)
+        frame = datacentre_months(conn, year, park.code)
+    metrics = monthly_metrics(frame)
+    checks = check(metrics, scheme) if len(metrics.years) else ()
+    return DataCentreEvaluation(park, year, scheme, metrics, checks)
+
+
 # --- values entered by hand -------------------------------------------------------------
 
 
@@ -706,6 +768,85 @@ def write_xlsx(evaluation: Evaluation, path: Path | str) -> Path:
                 v.note,
             ]
         )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+def _cell(x: Any) -> Any:
+    """A table value as a workbook cell (NaN and None blank, numpy scalars plain)."""
+    if x is None or (isinstance(x, float | np.floating) and np.isnan(x)):
+        return None
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def write_datacentres_xlsx(result: DataCentreEvaluation, path: Path | str) -> Path:
+    """Write the green data-centre workbook: sheets ``datacentres`` (one row per data
+    centre: annual PUE, WUE, CLF, renewable share, GB 40879 grade, verdict, notes),
+    ``criteria`` (one row per data centre and criterion: value, leading, mandatory result,
+    ``manual entry needed`` when no meter gives it) and ``months`` (the monthly figures)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    out = Path(path)
+    wb = Workbook()
+    bold = Font(bold=True)
+    dcs = wb.active
+    dcs.title = "datacentres"
+    head = ["credit code", "enterprise", "year", "months", "total kWh", "IT kWh", "PUE",
+            "PUE monthly mean", "WUE L/kWh", "CLF", "renewable share %", "GB 40879 grade",
+            "passed", "mandatory failed", "mandatory undecided", "notes"]  # fmt: skip
+    dcs.append(head)
+    crit = wb.create_sheet("criteria")
+    crit.append(["credit code", "enterprise", "id", "name", "value", "unit", "leading",
+                 "mandatory result", "note"])  # fmt: skip
+    for c in result.checks:
+        y = result.year_row(c.enterprise)
+        score = c.score
+        notes = [*c.notes, *([str(y["problem"])] if y.get("problem") else [])]
+        dcs.append(
+            [
+                c.enterprise,
+                c.enterprise_name,
+                c.year,
+                _cell(y.get("months")),
+                _round(_cell(y.get("total_kwh")), 3),
+                _round(_cell(y.get("it_kwh")), 3),
+                _round(c.pue, 4),
+                _round(_cell(y.get("pue_monthly_mean")), 4),
+                _round(_cell(y.get("wue_l_per_kwh")), 4),
+                _round(_cell(y.get("clf")), 4),
+                _round(_cell(y.get("renewable_share_pct")), 4),
+                c.grade,
+                "" if c.passed is None else str(c.passed),
+                ", ".join(score.mandatory_failed),
+                ", ".join(score.mandatory_undecided),
+                "; ".join(notes),
+            ]
+        )
+        for s in score.indicators:
+            ind = s.indicator
+            crit.append(
+                [
+                    c.enterprise,
+                    c.enterprise_name,
+                    ind.id,
+                    ind.name_en or ind.name_zh,
+                    _round(s.value),
+                    ind.unit,
+                    "pass" if ind.is_pass else ind.leading,
+                    mandatory_text(s.passed, ind.mandatory),
+                    "manual entry needed" if s.value is None else "",
+                ]
+            )
+    mo = wb.create_sheet("months")
+    months = result.metrics.months
+    mo.append(list(months.columns))
+    for row in months.itertuples(index=False):
+        mo.append([_cell(x) for x in row])
+    for ws in (dcs, crit, mo):
+        for cell in ws[1]:
+            cell.font = bold
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
