@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, Final
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, select
 
+from greenpark.store._keyed import replace_or_insert
 from greenpark.store.schema import EvaluationEntry
 
 __all__ = ["ENTRY_COLUMNS", "list_entries", "upsert_entries"]
@@ -48,13 +49,8 @@ def upsert_entries(
     new = 0
     replaced: list[dict[str, Any]] = []
     for e in entries:
-        same = and_(
-            EvaluationEntry.park_id == park_id,
-            EvaluationEntry.scheme == e["scheme"],
-            EvaluationEntry.indicator == e["indicator"],
-            EvaluationEntry.year == e["year"],
-        )
-        old = conn.execute(select(EvaluationEntry.__table__).where(same)).mappings().first()
+        key = {"park_id": park_id, "scheme": e["scheme"], "indicator": e["indicator"],
+               "year": e["year"]}  # fmt: skip
         values = {
             "value": float(e["value"]),
             "unit": e["unit"],
@@ -64,22 +60,11 @@ def upsert_entries(
             "entered_by": who,
             "entered_at": now,
         }
+        old = replace_or_insert(conn, EvaluationEntry, key, values)
         if old is None:
-            conn.execute(
-                insert(EvaluationEntry).values(
-                    park_id=park_id,
-                    scheme=e["scheme"],
-                    indicator=e["indicator"],
-                    year=e["year"],
-                    **values,
-                )
-            )
             new += 1
         else:
-            replaced.append(dict(old))
-            conn.execute(
-                update(EvaluationEntry).where(EvaluationEntry.id == old["id"]).values(**values)
-            )
+            replaced.append(old)
     return new, replaced
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, func, insert, or_, select, update
 
 from greenpark.errors import InputError
+from greenpark.store._keyed import replace_or_insert
 from greenpark.store.schema import (
     EnergyTarget,
     Enterprise,
@@ -237,38 +238,15 @@ def upsert_entries(
     new = 0
     replaced: list[dict[str, Any]] = []
     for e in entries:
-        same = and_(
-            LedgerEntry.park_id == park_id,
-            LedgerEntry.enterprise_id.is_(None)
-            if e["enterprise"] is None
-            else LedgerEntry.enterprise_id == e["enterprise"],
-            LedgerEntry.month == e["month"],
-            LedgerEntry.carrier == e["carrier"],
-            LedgerEntry.kind == e["kind"],
-        )
-        old = conn.execute(select(LedgerEntry.__table__).where(same)).mappings().first()
-        values = {
-            "quantity": e["quantity"],
-            "unit": e["unit"],
-            "note": e.get("note") or "",
-            "entered_by": who,
-            "entered_at": now,
-        }
+        key = {"park_id": park_id, "enterprise_id": e["enterprise"], "month": e["month"],
+               "carrier": e["carrier"], "kind": e["kind"]}  # fmt: skip
+        values = {"quantity": e["quantity"], "unit": e["unit"], "note": e.get("note") or "",
+                  "entered_by": who, "entered_at": now}  # fmt: skip
+        old = replace_or_insert(conn, LedgerEntry, key, values)
         if old is None:
-            conn.execute(
-                insert(LedgerEntry).values(
-                    park_id=park_id,
-                    enterprise_id=e["enterprise"],
-                    month=e["month"],
-                    carrier=e["carrier"],
-                    kind=e["kind"],
-                    **values,
-                )
-            )
             new += 1
         else:
-            replaced.append(dict(old))
-            conn.execute(update(LedgerEntry).where(LedgerEntry.id == old["id"]).values(**values))
+            replaced.append(old)
     return new, replaced
 
 
@@ -373,25 +351,12 @@ def set_target(
     now: dt.datetime,
 ) -> float | None:
     """Set a yearly budget [t of tce or tCO2]; returns the budget it replaced (or None)."""
-    same = and_(
-        EnergyTarget.park_id == park_id,
-        EnergyTarget.enterprise_id.is_(None)
-        if enterprise_id is None
-        else EnergyTarget.enterprise_id == enterprise_id,
-        EnergyTarget.year == year,
-        EnergyTarget.quantity == quantity,
+    key = {"park_id": park_id, "enterprise_id": enterprise_id, "year": year,
+           "quantity": quantity}  # fmt: skip
+    old = replace_or_insert(
+        conn, EnergyTarget, key, {"budget": budget, "set_by": who, "set_at": now}
     )
-    old = conn.execute(select(EnergyTarget.id, EnergyTarget.budget).where(same)).first()
-    values = {"budget": budget, "set_by": who, "set_at": now}
-    if old is None:
-        conn.execute(
-            insert(EnergyTarget).values(
-                park_id=park_id, enterprise_id=enterprise_id, year=year, quantity=quantity, **values
-            )
-        )
-        return None
-    conn.execute(update(EnergyTarget).where(EnergyTarget.id == old.id).values(**values))
-    return float(old.budget)
+    return None if old is None else float(old["budget"])
 
 
 def targets(conn: Connection, park_id: int, year: int) -> dict[tuple[str, str], float]:

@@ -22,3 +22,21 @@ def get_settings(request: Request) -> Settings:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def shown_park_code(store: Store) -> str:
+    """Code of the park the app shows.
+
+    Raises
+    ------
+    InputError
+        No park in the store yet (400).
+    """
+    from greenpark.errors import InputError
+    from greenpark.store.ledger import shown_park
+
+    with store.read() as conn:
+        park = shown_park(conn)
+    if park is None:
+        raise InputError("no park in the store yet")
+    return park.code

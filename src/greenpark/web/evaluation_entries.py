@@ -9,22 +9,18 @@ The values are park data: the route needs ``edit`` and a whole-park caller.
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Final
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
-from greenpark.auth import ForbiddenError, Permission, Principal
-from greenpark.errors import InputError
+from greenpark.auth import ForbiddenError, Permission
 from greenpark.evaluation.service import enter_indicators
-from greenpark.store.ledger import shown_park
-from greenpark.web.deps import StoreDep
-from greenpark.web.security import client_ip, require, route
+from greenpark.web.deps import StoreDep, shown_park_code
+from greenpark.web.security import Editor, client_ip, route
 
 #: Most values one request may carry.
 MAX_ENTRIES: Final = 1_000
-
-Editor = Annotated[Principal, Depends(require(Permission.EDIT))]
 
 
 class IndicatorEntryIn(BaseModel):
@@ -69,14 +65,6 @@ class IndicatorEntriesWrittenPublic(BaseModel):
     )
 
 
-def _park_code(store: StoreDep) -> str:
-    with store.read() as conn:
-        park = shown_park(conn)
-    if park is None:
-        raise InputError("no park in the store yet")
-    return park.code
-
-
 def api_evaluation_entries(
     request: Request, store: StoreDep, who: Editor, body: IndicatorEntriesIn
 ) -> IndicatorEntriesWrittenPublic:
@@ -92,7 +80,7 @@ def api_evaluation_entries(
     written = enter_indicators(
         store,
         [e.model_dump() for e in body.entries],
-        park_code=_park_code(store),
+        park_code=shown_park_code(store),
         who=who.username,
         source="entries",
         first_row=1,

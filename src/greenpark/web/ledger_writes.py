@@ -11,15 +11,12 @@ factors and budgets (``edit``) are park data. The pages that show what was writt
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import FastAPI, Request
 
-from fastapi import Depends, FastAPI, Request
-
-from greenpark.auth import Permission, Principal
+from greenpark.auth import Permission
 from greenpark.errors import InputError
 from greenpark.ledger.service import change_factor, enter_figures, load_book, set_budget
-from greenpark.store.ledger import shown_park
-from greenpark.web.deps import StoreDep
+from greenpark.web.deps import StoreDep, shown_park_code
 from greenpark.web.ledger import enterprise_names, enterprise_ref, projection_public
 from greenpark.web.ledger_models import (
     EntriesIn,
@@ -32,18 +29,7 @@ from greenpark.web.ledger_models import (
     TargetIn,
     TargetSetPublic,
 )
-from greenpark.web.security import client_ip, require, route
-
-Uploader = Annotated[Principal, Depends(require(Permission.UPLOAD))]
-Editor = Annotated[Principal, Depends(require(Permission.EDIT))]
-
-
-def _park_code(store: StoreDep) -> str:
-    with store.read() as conn:
-        park = shown_park(conn)
-    if park is None:
-        raise InputError("no park in the store yet")
-    return park.code
+from greenpark.web.security import Editor, Uploader, client_ip, route
 
 
 def api_ledger_entries(
@@ -58,7 +44,7 @@ def api_ledger_entries(
     written = enter_figures(
         store,
         [e.model_dump() for e in body.entries],
-        park_code=_park_code(store),
+        park_code=shown_park_code(store),
         who=who.username,
         source="entries",
         first_row=1,
@@ -76,7 +62,7 @@ def api_ledger_factors(
     year), recompute the park's figures and answer what changed: the months recomputed
     (tce and tCO2 before and after) and the issued reports whose totals changed. Audited
     (``ledger.factor``)."""
-    code = _park_code(store)
+    code = shown_park_code(store)
     change = change_factor(
         store,
         kind=body.kind.strip(),
@@ -117,7 +103,7 @@ def api_ledger_targets(
     """Set a yearly budget [t] of tce or tCO2 for the park (``enterprise`` null) or an
     enterprise; answers the budget it replaced and the projection against the new one.
     Audited (``ledger.target``)."""
-    code = _park_code(store)
+    code = shown_park_code(store)
     enterprise = (body.enterprise or "").strip().upper() or None
     old = set_budget(
         store,

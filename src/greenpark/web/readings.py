@@ -10,13 +10,11 @@ push is audited (who, when, how many).
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import pandas as pd
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
-from greenpark.auth import Permission, Principal
+from greenpark.auth import Permission
 from greenpark.auth.service import audit
 from greenpark.errors import RowsError
 from greenpark.ledger.readings import MeterInfo, check_interval_readings
@@ -24,12 +22,10 @@ from greenpark.store._scope import shown_park_id
 from greenpark.store.ledger import park_meters
 from greenpark.store.timeseries import write_readings
 from greenpark.web.deps import SettingsDep, StoreDep
-from greenpark.web.security import client_ip, require, route
+from greenpark.web.security import Uploader, client_ip, route
 
 #: Most readings one request may carry.
 MAX_READINGS = 100_000
-
-Uploader = Annotated[Principal, Depends(require(Permission.UPLOAD))]
 
 
 class ReadingIn(BaseModel):

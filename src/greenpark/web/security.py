@@ -291,6 +291,10 @@ def require(permission: Permission) -> Callable[..., Principal | None]:
 Reader = Annotated[Principal, Depends(require(Permission.READ))]
 #: The principal of a route that anyone may call (None when nobody is logged in).
 Anyone = Annotated[Principal | None, Depends(require(Permission.PUBLIC))]
+#: The principal of a route that needs ``UPLOAD`` (data of the enterprises in scope).
+Uploader = Annotated[Principal, Depends(require(Permission.UPLOAD))]
+#: The principal of a route that needs ``EDIT`` (park data: factors, budgets, entries).
+Editor = Annotated[Principal, Depends(require(Permission.EDIT))]
 
 
 def route(

@@ -25,7 +25,7 @@ import datetime as dt
 from typing import Annotated, Any, Final
 from zoneinfo import ZoneInfo
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -39,7 +39,7 @@ from greenpark.store.scoped import list_enterprises
 from greenpark.web import labels
 from greenpark.web.deps import SettingsDep, StoreDep
 from greenpark.web.ledger_models import LedgerParkPublic
-from greenpark.web.security import Reader, client_ip, require, route
+from greenpark.web.security import Editor, Reader, client_ip, route
 from greenpark.web.templating import templates
 
 #: Runs read for the page: the newest ones (their days are the page's day picker).
@@ -647,7 +647,6 @@ DayQuery = Annotated[
     dt.date | None,
     Query(description="The day (YYYY-MM-DD, park-local); default: the newest run's."),
 ]
-Editor = Annotated[Principal, Depends(require(Permission.EDIT))]
 
 
 def api_energy_station(
