@@ -106,6 +106,7 @@ WHOLE_PARK_ONLY: frozenset[str] = frozenset(
         "/api/energy-station",
         "/evaluation",
         "/api/evaluation",
+        "/api/evaluation/scenarios",
     }
 )
 
@@ -133,6 +134,7 @@ JSONS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", "/api/ledger/targets"): {"year": 2025, "quantity": "tce", "budget": 1000.0},
     ("POST", "/api/energy-station/day-ahead"): {"day": None, "commitment": True},
+    ("POST", "/api/evaluation/scenarios"): {"scenarios": [{"name": "matrix", "buses": 1}]},
     ("POST", "/api/evaluation/entries"): {
         "entries": [
             {

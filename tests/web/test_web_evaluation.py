@@ -17,12 +17,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_auth import add_user, make_app, open_session, session_client
+from web_auth import add_user, csrf, make_app, open_session, session_client
 
 from greenpark.auth import Role
 from greenpark.demo.build import build_demo
@@ -31,7 +32,7 @@ from greenpark.evaluation.service import Evaluation, evaluate
 from greenpark.store import Store
 from greenpark.store.schema import Enterprise
 from greenpark.testing import CHARTS_DRAWN_JS, chromium_missing, headless_chromium, serve_in_thread
-from greenpark.web.security import SESSION_COOKIE
+from greenpark.web.security import CSRF_HEADER, SESSION_COOKIE
 
 #: The newest year with energy data in the demo.
 YEAR = 2025
@@ -378,3 +379,135 @@ def test_the_page_draws_its_charts_in_chromium(demo: Demo, tmp_path: Path) -> No
             driver.save_screenshot(str(tmp_path / "evaluation.png"))
         severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
         assert severe == [], severe
+
+
+# --- what if: scenario comparison (issue 8, point 7) -----------------------------------------
+
+
+def _post_scenarios(demo: Demo, role: Role, body: dict, query: str = "") -> Any:
+    c = client(demo, role)
+    return c.post(f"/api/evaluation/scenarios{query}", json=body, headers={CSRF_HEADER: csrf(c)})
+
+
+def _values(rows: list[dict], id: str) -> list:
+    (row,) = [r for r in rows if r["id"] == id]
+    return row["values"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def what_if(demo: Demo) -> dict:
+    response = client(demo, Role.ANALYST).get("/api/evaluation?pv_mwp=5&gec_mwh=&buses=")
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_the_scenarios_post_compares_with_today(demo: Demo) -> None:
+    body = {
+        "scenarios": [
+            {"name": "pv", "pv_mwp": 5},
+            {"name": "gec", "gec_mwh": 1000},
+            {"buses": 10},
+        ]
+    }
+    response = _post_scenarios(demo, Role.ANALYST, body, f"?scheme=miit-green-park&year={YEAR}")
+    assert response.status_code == 200, response.text
+    cmp = response.json()
+    assert cmp["scheme"] == "miit-green-park" and cmp["year"] == YEAR
+    assert [c["name"] for c in cmp["columns"]] == ["today", "pv", "gec", "scenario 3"]
+    today, pv, gec, buses = cmp["columns"]
+    assert today["changes"] == [] and today["pv_mwp"] == 0
+    assert pv["pv_mwp"] == 5 and "PV +5 MWp" in pv["changes"][0]
+    assert "green certificates +1,000 MWh" in gec["changes"][0]
+    assert buses["buses"] == 10 and "+10 battery_electric bus" in buses["changes"][0]
+    rows = cmp["rows"]
+    assert rows[0]["kind"] == "index" and rows[0]["values"] == [c["index"] for c in cmp["columns"]]
+    assert today["index"] == pytest.approx(demo.expected.score.index, rel=1e-12)  # type: ignore[union-attr]
+    share = _values(rows, "renewable_share")
+    assert share[1] > share[0] and share[2] > share[0]
+    (row,) = [r for r in rows if r["id"] == "renewable_share"]
+    assert row["changed"] and row["scores"][1] > row["scores"][0]
+    assert all(r["changed"] for r in rows if r["kind"] not in ("index", "mandatory"))
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"scenarios": [{"pv_mwp": -1}]}, "pv_mwp"),
+        ({"scenarios": [{"gec_mwh": "lots"}]}, "gec_mwh"),
+        ({"scenarios": [{"buses": 2.5}]}, "buses"),
+        ({"scenarios": [{"pv": 5}]}, "pv"),
+        ({"scenarios": [{"pv_mwp": 1}] * 6}, "scenarios"),
+        ({"scenarios": []}, "scenarios"),
+    ],
+)
+def test_bad_scenarios_are_a_422_naming_the_field(demo: Demo, body: dict, field: str) -> None:
+    response = _post_scenarios(demo, Role.ANALYST, body)
+    assert response.status_code == 422, response.text
+    assert field in [str(x) for e in response.json()["detail"] for x in e["loc"]]
+
+
+def test_a_scenario_named_today_is_refused(demo: Demo) -> None:
+    response = _post_scenarios(demo, Role.ANALYST, {"scenarios": [{"name": "today"}]})
+    assert response.status_code == 400
+    assert "scenarios[0].name" in response.json()["detail"]
+
+
+def test_the_twin_includes_the_comparison(what_if: dict, data: dict) -> None:
+    assert data["comparison"] is None
+    cmp = what_if["comparison"]
+    assert [c["name"] for c in cmp["columns"]] == ["today", "what-if"]
+    assert cmp["columns"][1]["pv_mwp"] == 5 and cmp["columns"][1]["buses"] == 0
+    share = _values(cmp["rows"], "renewable_share")
+    assert share[1] > share[0]
+    assert what_if["index"] == data["index"]  # today's evaluation is unchanged
+
+
+def test_the_page_shows_the_comparison_and_agrees_with_its_twin(
+    demo: Demo, what_if: dict, page: str
+) -> None:
+    assert "What if 情景" in page and 'id="what-if-form"' in page and 'method="get"' in page
+    assert 'id="what-if-table"' not in page
+    response = client(demo, Role.ANALYST).get("/evaluation?pv_mwp=5&gec_mwh=&buses=")
+    assert response.status_code == 200, response.text
+    shown = response.text
+    assert 'id="what-if-table"' in shown
+    assert 'name="pv_mwp" min="0" step="any" value="5"' in shown
+    assert "pv_mwp=5" in shown  # the JSON link carries the scenario
+    cmp = what_if["comparison"]
+    for row in cmp["rows"]:
+        match = re.search(
+            rf'<tr data-kind="{row["kind"]}" data-id="{re.escape(row["id"])}">.*?</tr>', shown, re.S
+        )
+        assert match, row["id"]
+        cells = [float(v) for v in re.findall(r'data-value="([^"]*)"', match.group(0))]
+        assert cells == [v for v in row["values"] if isinstance(v, int | float)], row["id"]
+    changes = re.search(r'<ul id="what-if-changes">(.*?)</ul>', shown, re.S)
+    assert changes
+    assert html.unescape(changes.group(1)).count(cmp["columns"][1]["changes"][0]) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("pv_mwp=-5", "pv_mwp"), ("gec_mwh=abc", "gec_mwh"), ("buses=1.5", "buses")],
+)
+def test_a_bad_what_if_value_is_refused_naming_the_field(
+    demo: Demo, query: str, field: str
+) -> None:
+    c = client(demo, Role.ANALYST)
+    response = c.get(f"/api/evaluation?{query}")
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith(f"{field}:")
+    page = c.get(f"/evaluation?{query}")
+    assert page.status_code == 400
+    assert 'id="what-if-error"' in page.text and f"{field}:" in page.text
+    assert 'id="what-if-table"' not in page.text
+
+
+def test_the_enterprise_role_gets_403_for_the_comparison(demo: Demo) -> None:
+    response = _post_scenarios(demo, Role.ENTERPRISE, {"scenarios": [{"pv_mwp": 5}]})
+    assert response.status_code == 403
+    assert "whole park" in response.json()["detail"]
+    c = client(demo, Role.ENTERPRISE)
+    assert c.get("/api/evaluation?pv_mwp=5").status_code == 403
+    page = c.get("/evaluation?pv_mwp=5")
+    assert page.status_code == 403 and 'id="what-if-table"' not in page.text

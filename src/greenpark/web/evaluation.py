@@ -24,19 +24,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any, Final
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from greenpark.auth import ForbiddenError, Permission, Principal
 from greenpark.errors import InputError
 from greenpark.evaluation import IndicatorScore, available_schemes, load_scheme
 from greenpark.evaluation.catalogue import Indicator
+from greenpark.evaluation.scenarios import (
+    Scenario,
+    ScenarioResult,
+    comparison_rows,
+    evaluate_scenarios,
+)
 from greenpark.evaluation.service import Evaluation, YearEvaluation, evaluate
 from greenpark.evaluation.values import Value
 from greenpark.store.ledger import ParkRef, data_months, shown_park
@@ -234,6 +240,43 @@ class EvaluationSupplementaryPublic(BaseModel):
     note: str
 
 
+class EvaluationScenarioRowPublic(BaseModel):
+    """A row of the what-if comparison: today and each scenario side by side."""
+
+    kind: str = Field(
+        description="`index`, `mandatory` (items failed), `indicator` (scored, with "
+        "`scores`), `context` (not scored) or `ledger` (a ledger total)."
+    )
+    id: str
+    name: str
+    unit: str
+    leading: float | str | None = Field(description="Leading value (`pass`: a pass item).")
+    values: list[float | str | None] = Field(description="Today first, then each scenario.")
+    scores: list[float | None] = Field(description="Normalised scores, today first [-].")
+    changed: bool = Field(description="Some scenario changes the row.")
+
+
+class EvaluationScenarioColumnPublic(BaseModel):
+    """Today or a what-if scenario: what it changes and its index."""
+
+    name: str = Field(description="`today`, or the scenario's name.")
+    pv_mwp: float = Field(description="PV added [MWp].")
+    gec_mwh: float = Field(description="Green certificates bought for the year [MWh].")
+    buses: int = Field(description="New-energy buses added in service.")
+    index: float | None = Field(description="The scheme's index (GI) of the column.")
+    changes: list[str] = Field(description="What the scenario changed, in words.")
+
+
+class EvaluationComparisonPublic(BaseModel):
+    """Today and what-if scenarios side by side (rows some scenario changes, plus the
+    index and the mandatory items failed)."""
+
+    scheme: str
+    year: int
+    columns: list[EvaluationScenarioColumnPublic] = Field(description="Today first.")
+    rows: list[EvaluationScenarioRowPublic]
+
+
 class EvaluationPublic(BaseModel):
     """The park evaluated against a scheme in a year, from its own data.
 
@@ -275,6 +318,10 @@ class EvaluationPublic(BaseModel):
     supplementary: list[EvaluationSupplementaryPublic]
     park_attributes: dict[str, float]
     note: str
+    comparison: EvaluationComparisonPublic | None = Field(
+        None,
+        description="What-if comparison when `pv_mwp`, `gec_mwh` or `buses` was asked for.",
+    )
 
 
 # --- building the models ------------------------------------------------------------------
@@ -615,10 +662,18 @@ def choose(store: StoreDep, scheme: str, year: int | None) -> Choice:
 
 
 def read_evaluation(
-    store: StoreDep, principal: Principal, scheme: str, year: int | None
+    store: StoreDep,
+    principal: Principal,
+    scheme: str,
+    year: int | None,
+    *,
+    pv_mwp: str | None = None,
+    gec_mwh: str | None = None,
+    buses: str | None = None,
 ) -> EvaluationPublic:
     """The park's evaluation against ``scheme`` in ``year`` (default: the newest year with
-    energy data), with up to two years before it.
+    energy data), with up to two years before it, and the what-if comparison when
+    ``pv_mwp``, ``gec_mwh`` or ``buses`` is given (:func:`what_if`).
 
     Raises
     ------
@@ -627,10 +682,15 @@ def read_evaluation(
     InputError
         An unknown scheme (naming the known ones), no catalogue row of the scheme in force
         in ``year``, or a scheme whose variants need the year's energy use when the ledger
-        has none (400).
+        has none, or a what-if value that is not a number >= 0 (400, naming the field).
     """
     _refuse_restricted(principal)
-    return evaluate_choice(store, choose(store, scheme, year))
+    scenario = what_if(pv_mwp, gec_mwh, buses)
+    choice = choose(store, scheme, year)
+    data = evaluate_choice(store, choice)
+    if scenario is not None and choice.year is not None:
+        data = data.model_copy(update={"comparison": compare(store, choice, [scenario])})
+    return data
 
 
 def evaluate_choice(store: StoreDep, choice: Choice) -> EvaluationPublic:
@@ -647,6 +707,151 @@ def evaluate_choice(store: StoreDep, choice: Choice) -> EvaluationPublic:
         )
     ev = evaluate(store, choice.scheme, choice.year, park_code=choice.park.code)
     return evaluation_public(ev, choice.years)
+
+
+# --- what-if scenarios (issue 8, point 7) ------------------------------------------------
+
+#: Most scenarios one comparison may hold.
+MAX_SCENARIOS: Final = 5
+#: Most buses a scenario may add.
+MAX_BUSES: Final = 10_000
+#: Name of the scenario of the page's form (and of the twin's query parameters).
+WHAT_IF: Final = "what-if"
+
+
+class ScenarioIn(BaseModel):
+    """A what-if scenario (:class:`greenpark.evaluation.scenarios.Scenario`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(
+        "", max_length=40, description="Column name (default: 'scenario N'); not 'today'."
+    )
+    pv_mwp: float = Field(0.0, ge=0, allow_inf_nan=False, description="PV added [MWp].")
+    gec_mwh: float = Field(
+        0.0, ge=0, allow_inf_nan=False, description="Green certificates bought [MWh]."
+    )
+    buses: int = Field(0, ge=0, le=MAX_BUSES, description="New-energy buses added in service.")
+
+
+class ScenariosIn(BaseModel):
+    """The scenarios to compare with today."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenarios: list[ScenarioIn] = Field(min_length=1, max_length=MAX_SCENARIOS)
+
+
+def scenarios_of(items: Sequence[ScenarioIn]) -> list[Scenario]:
+    """The :class:`Scenario` of each item, named ``scenario N`` when it has no name.
+
+    Raises
+    ------
+    InputError
+        A name the scenarios refuse ('today'), naming the item (400).
+    """
+    out = []
+    for n, item in enumerate(items):
+        try:
+            out.append(
+                Scenario(
+                    item.name.strip() or f"scenario {n + 1}",
+                    pv_mwp=item.pv_mwp,
+                    gec_mwh=item.gec_mwh,
+                    buses=item.buses,
+                )
+            )
+        except InputError as exc:
+            raise InputError(f"scenarios[{n}].name: {exc}") from None
+    return out
+
+
+def _query_number(raw: str | None, field: str, *, whole: bool = False) -> float | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    kind = "whole number" if whole else "number"
+    try:
+        x = float(int(text)) if whole else float(text)
+    except ValueError:
+        raise InputError(f"{field}: {raw!r} is not a {kind}") from None
+    if not math.isfinite(x) or x < 0 or (whole and x > MAX_BUSES):
+        limit = f" <= {MAX_BUSES}" if whole else ""
+        raise InputError(f"{field}: {raw!r} must be a {kind} >= 0{limit}")
+    return x
+
+
+def what_if(pv_mwp: str | None, gec_mwh: str | None, buses: str | None) -> Scenario | None:
+    """The scenario the query parameters ask for (None: none given; an empty value counts
+    as not given).
+
+    Raises
+    ------
+    InputError
+        A value that is not a number >= 0 (``buses``: a whole number), naming the field.
+    """
+    pv = _query_number(pv_mwp, "pv_mwp")
+    gec = _query_number(gec_mwh, "gec_mwh")
+    n = _query_number(buses, "buses", whole=True)
+    if pv is None and gec is None and n is None:
+        return None
+    return Scenario(WHAT_IF, pv_mwp=pv or 0.0, gec_mwh=gec or 0.0, buses=int(n or 0))
+
+
+def _cell(x: Any) -> float | str | None:
+    return x if isinstance(x, str) else _finite(x)
+
+
+def comparison_public(
+    scheme: str, year: int, results: Sequence[tuple[str, ScenarioResult]]
+) -> EvaluationComparisonPublic:
+    """Today and the scenarios side by side: the rows some scenario changes (with the index
+    and the mandatory items failed) and each column's changes in words."""
+    columns = [
+        EvaluationScenarioColumnPublic(
+            name=name,
+            pv_mwp=r.scenario.pv_mwp if r.scenario else 0.0,
+            gec_mwh=r.scenario.gec_mwh if r.scenario else 0.0,
+            buses=r.scenario.buses if r.scenario else 0,
+            index=_finite(r.index),
+            changes=list(r.changes),
+        )
+        for name, r in results
+    ]
+    rows = [
+        EvaluationScenarioRowPublic(
+            kind=row["kind"],
+            id=row["id"],
+            name=row["name"],
+            unit=row["unit"],
+            leading=_cell(row["leading"]),
+            values=[_cell(v) for v in row["values"]],
+            scores=[_finite(v) for v in row["scores"]],
+            changed=bool(row["changed"]),
+        )
+        for row in comparison_rows(results, only_changed=True)
+    ]
+    return EvaluationComparisonPublic(scheme=scheme, year=year, columns=columns, rows=rows)
+
+
+def compare(
+    store: StoreDep, choice: Choice, scenarios: Sequence[Scenario]
+) -> EvaluationComparisonPublic:
+    """``scenarios`` compared with today in the scheme and year ``choice`` names.
+
+    Raises
+    ------
+    InputError
+        No park or no year with energy data, or a change the year's data cannot carry (400).
+    """
+    if choice.park is None or choice.year is None:
+        raise InputError(
+            "no year with energy data to compare scenarios in; choose a year with ?year="
+        )
+    results = evaluate_scenarios(
+        store, choice.scheme, choice.year, scenarios, park_code=choice.park.code
+    )
+    return comparison_public(choice.scheme, choice.year, results)
 
 
 # --- charts -----------------------------------------------------------------------------
@@ -753,6 +958,17 @@ SchemeQuery = Annotated[
         "green-data-centre or green-factory."
     ),
 ]
+PvQuery = Annotated[
+    str | None, Query(description="What if: PV added [MWp] (a number >= 0; empty: none).")
+]
+GecQuery = Annotated[
+    str | None,
+    Query(description="What if: green certificates bought [MWh] (a number >= 0; empty: none)."),
+]
+BusesQuery = Annotated[
+    str | None,
+    Query(description="What if: new-energy buses added (a whole number >= 0; empty: none)."),
+]
 
 
 def api_evaluation(
@@ -760,6 +976,9 @@ def api_evaluation(
     principal: Reader,
     scheme: SchemeQuery = DEFAULT_SCHEME,
     year: YearQuery = None,
+    pv_mwp: PvQuery = None,
+    gec_mwh: GecQuery = None,
+    buses: BusesQuery = None,
 ) -> EvaluationPublic:
     """The park evaluated against a scheme in a year (default: the MIIT green industrial
     park, the newest year with energy data), computed from its own data: the index (GI) and
@@ -768,8 +987,31 @@ def api_evaluation(
     computation, completeness, note), the group scores, the years side by side and the
     indicators that need a manual entry. An unknown scheme, a scheme not in force in the
     year, or a zero-carbon evaluation without the year's energy is a 400 with the reason.
-    Whole-park callers only (403 otherwise)."""
-    return read_evaluation(store, principal, scheme, year)
+    With ``pv_mwp``, ``gec_mwh`` or ``buses`` it includes ``comparison``: today and that
+    what-if scenario side by side (a value that is not a number >= 0 is a 400 naming the
+    field). Whole-park callers only (403 otherwise)."""
+    return read_evaluation(
+        store, principal, scheme, year, pv_mwp=pv_mwp, gec_mwh=gec_mwh, buses=buses
+    )
+
+
+def api_evaluation_scenarios(
+    store: StoreDep,
+    principal: Reader,
+    body: ScenariosIn,
+    scheme: SchemeQuery = DEFAULT_SCHEME,
+    year: YearQuery = None,
+) -> EvaluationComparisonPublic:
+    """What if: up to five scenarios (PV added, green certificates bought, new-energy buses)
+    compared with today in a scheme and year (default: the newest year with energy data):
+    the index (GI) of each, the mandatory items failed, every indicator a scenario changes
+    with its value and score today and in each scenario, and what each scenario changed,
+    in words. Nothing is stored (read permission). A bad value is a 422 naming the field;
+    a change the year's data cannot carry a 400 with the reason. Whole-park callers only
+    (403 otherwise)."""
+    _refuse_restricted(principal)
+    scenarios = scenarios_of(body.scenarios)
+    return compare(store, choose(store, scheme, year), scenarios)
 
 
 def evaluation_page(
@@ -778,10 +1020,15 @@ def evaluation_page(
     principal: Reader,
     scheme: SchemeQuery = DEFAULT_SCHEME,
     year: YearQuery = None,
+    pv_mwp: PvQuery = None,
+    gec_mwh: GecQuery = None,
+    buses: BusesQuery = None,
 ) -> HTMLResponse:
     """The "Evaluation" page; its data is ``/api/evaluation``. A caller who sees only some
     enterprises gets 403 with links to their enterprises' energy pages; a request the
-    evaluation refuses is a 400 showing the reason beside the selectors."""
+    evaluation refuses is a 400 showing the reason beside the selectors. The what-if form
+    (a plain GET) adds ``pv_mwp``, ``gec_mwh`` and ``buses``: the comparison is shown under
+    "What if"; a value it refuses is a 400 with the reason in that section."""
     if not principal.whole_park:
         with store.read() as conn:
             mine = list_enterprises(conn, scope=principal.enterprise_ids)
@@ -797,12 +1044,26 @@ def evaluation_page(
         data = evaluate_choice(store, choice)
     except InputError as exc:
         return _error_page(request, choice, str(exc))
+    asked = {"pv_mwp": pv_mwp or "", "gec_mwh": gec_mwh or "", "buses": buses or ""}
+    what_if_error = None
+    try:
+        scenario = what_if(pv_mwp, gec_mwh, buses)
+        if scenario is not None and choice.year is not None:
+            data = data.model_copy(update={"comparison": compare(store, choice, [scenario])})
+    except InputError as exc:
+        what_if_error = str(exc)
     return templates.TemplateResponse(
         request,
         "evaluation.html",
         _page_context(
-            data=data, restricted=None, error=None, charts={"charts": evaluation_charts(data)}
+            data=data,
+            restricted=None,
+            error=None,
+            charts={"charts": evaluation_charts(data)},
+            asked=asked,
+            what_if_error=what_if_error,
         ),
+        status_code=400 if what_if_error else 200,
     )
 
 
@@ -818,7 +1079,8 @@ def _error_page(request: Request, choice: Choice, message: str) -> HTMLResponse:
 
 
 def add_routes(app: FastAPI) -> None:
-    """Register the page and its JSON twin (READ, whole-park callers) on ``app``."""
+    """Register the page, its JSON twin and the what-if comparison (READ, whole-park
+    callers) on ``app``."""
     route(
         app,
         "/api/evaluation",
@@ -834,4 +1096,13 @@ def add_routes(app: FastAPI) -> None:
         Permission.READ,
         response_class=HTMLResponse,
         include_in_schema=False,
+    )
+    route(
+        app,
+        "/api/evaluation/scenarios",
+        api_evaluation_scenarios,
+        Permission.READ,
+        methods=("POST",),
+        response_model=EvaluationComparisonPublic,
+        tags=["evaluation"],
     )
