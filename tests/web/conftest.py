@@ -45,7 +45,7 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from web_auth import add_user, credit_code, login, make_app
+from web_auth import LedgerClients, add_user, credit_code, login, make_app, session_client
 
 from greenpark.store import Store
 from greenpark.store.registry import upsert
@@ -318,3 +318,24 @@ def admin_client(park_store: Store) -> Iterator[TestClient]:
     with TestClient(make_app(park_store)) as client:
         assert login(client, "admin").status_code == 303
         yield client
+
+
+@pytest.fixture
+def ledger_clients(park_url: str) -> Iterator[LedgerClients]:
+    """The ledger park with an admin, an analyst, enterprise A's user and an evaluator."""
+    import ledger_park
+
+    store = ledger_park.build(park_url)
+    add_user(store, "admin", "admin")
+    add_user(store, "ana", "analyst")
+    add_user(store, "enta", "enterprise", enterprises=(ledger_park.A,))
+    add_user(store, "eva", "evaluator")
+    app = make_app(store)
+    yield LedgerClients(
+        store,
+        session_client(app, store, "admin"),
+        session_client(app, store, "ana"),
+        session_client(app, store, "enta"),
+        session_client(app, store, "eva"),
+    )
+    store.dispose()

@@ -3,17 +3,14 @@ small park of ``tests/ledger_park.py`` (park ``P``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
-from web_auth import add_user, csrf, make_app, session_client
+from web_auth import LedgerClients, csrf
 
-import ledger_park
 from greenpark.auth import create_token
 from greenpark.evaluation.service import evaluate
 from greenpark.store import Store
@@ -24,31 +21,9 @@ GREEN = {"scheme": "miit-green-park", "year": 2023, "id": "green_coverage", "val
          "unit": "%", "evidence": "https://example.org/survey-2023.pdf"}  # fmt: skip
 
 
-@dataclass
-class Clients:
-    store: Store
-    admin: TestClient
-    analyst: TestClient
-    ent: TestClient  # enterprise user of A
-    evaluator: TestClient
-
-
 @pytest.fixture
-def clients(park_url: str) -> Iterator[Clients]:
-    store = ledger_park.build(park_url)
-    add_user(store, "admin", "admin")
-    add_user(store, "ana", "analyst")
-    add_user(store, "enta", "enterprise", enterprises=(ledger_park.A,))
-    add_user(store, "eva", "evaluator")
-    app = make_app(store)
-    yield Clients(
-        store,
-        session_client(app, store, "admin"),
-        session_client(app, store, "ana"),
-        session_client(app, store, "enta"),
-        session_client(app, store, "eva"),
-    )
-    store.dispose()
+def clients(ledger_clients: LedgerClients) -> LedgerClients:
+    return ledger_clients
 
 
 def _post(client: TestClient, body: dict[str, Any]) -> Response:
@@ -70,7 +45,7 @@ def _audit(store: Store) -> list[tuple]:
         return [tuple(r) for r in c.execute(q.order_by(AuditEvent.id))]
 
 
-def test_entries_are_stored_audited_and_scored(clients: Clients) -> None:
+def test_entries_are_stored_audited_and_scored(clients: LedgerClients) -> None:
     before = evaluate(clients.store, "miit-green-park", 2023)
     assert before.values["green_coverage"].is_manual
     r = _post(clients.analyst, {"entries": [GREEN]})
@@ -90,7 +65,7 @@ def test_entries_are_stored_audited_and_scored(clients: Clients) -> None:
     assert _audit(clients.store)[1][1]["replaced"][0]["value"] == 15.0
 
 
-def test_an_entry_push_with_an_api_token_is_audited_as_such(clients: Clients) -> None:
+def test_an_entry_push_with_an_api_token_is_audited_as_such(clients: LedgerClients) -> None:
     with clients.store.write() as conn:
         token = create_token(conn, "ana", "etl", actor="test")
     bot = TestClient(clients.analyst.app, headers={"Authorization": f"Bearer {token}"})
@@ -102,7 +77,7 @@ def test_an_entry_push_with_an_api_token_is_audited_as_such(clients: Clients) ->
     assert (actor, detail["via"]) == ("ana", "token")
 
 
-def test_bad_entries_are_all_named_and_nothing_is_written(clients: Clients) -> None:
+def test_bad_entries_are_all_named_and_nothing_is_written(clients: LedgerClients) -> None:
     body = {"entries": [
         GREEN,
         {**GREEN, "id": "bus_stop_coverage_500m", "unit": "km"},
@@ -122,7 +97,7 @@ def test_bad_entries_are_all_named_and_nothing_is_written(clients: Clients) -> N
     assert _post(clients.analyst, {"entries": [{"scheme": "miit-green-park"}]}).status_code == 422
 
 
-def test_only_whole_park_editors_may_enter(clients: Clients) -> None:
+def test_only_whole_park_editors_may_enter(clients: LedgerClients) -> None:
     assert _post(clients.ent, {"entries": [GREEN]}).status_code == 403
     assert _post(clients.evaluator, {"entries": [GREEN]}).status_code == 403
     r = _post(TestClient(clients.admin.app), {"entries": [GREEN]})  # nobody logged in

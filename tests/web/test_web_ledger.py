@@ -10,15 +10,13 @@ Enterprise A on its own: 100 000 kWh x 0.1229 + 1 000 m³ x 1.2143 = 13.5043 tce
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
-from web_auth import add_user, csrf, make_app, session_client
+from web_auth import LedgerClients, add_user, csrf, make_app, session_client
 
 import ledger_park
 from greenpark.auth import create_token
@@ -34,31 +32,9 @@ JAN_INDIRECT = 29.934
 A_MONTH_TCE = 13.5043
 
 
-@dataclass
-class Clients:
-    store: Store
-    admin: TestClient
-    analyst: TestClient
-    ent: TestClient  # enterprise user of A
-    evaluator: TestClient
-
-
 @pytest.fixture
-def clients(park_url: str) -> Iterator[Clients]:
-    store = ledger_park.build(park_url)
-    add_user(store, "admin", "admin")
-    add_user(store, "ana", "analyst")
-    add_user(store, "enta", "enterprise", enterprises=(A,))
-    add_user(store, "eva", "evaluator")
-    app = make_app(store)
-    yield Clients(
-        store,
-        session_client(app, store, "admin"),
-        session_client(app, store, "ana"),
-        session_client(app, store, "enta"),
-        session_client(app, store, "eva"),
-    )
-    store.dispose()
+def clients(ledger_clients: LedgerClients) -> LedgerClients:
+    return ledger_clients
 
 
 def _post(client: TestClient, path: str, body: dict[str, Any]) -> Response:
@@ -83,7 +59,7 @@ def _audit(store: Store, action: str) -> list[tuple]:
 # --- the park's page and its twin -------------------------------------------------------
 
 
-def test_park_energy_json_by_hand(clients: Clients) -> None:
+def test_park_energy_json_by_hand(clients: LedgerClients) -> None:
     data = clients.analyst.get("/api/energy").json()
     assert (data["park"], data["year"], data["years"]) == ({"code": "P", "name": "Park"}, 2023,
                                                            [2022, 2023])  # fmt: skip
@@ -128,7 +104,7 @@ def test_park_energy_json_by_hand(clients: Clients) -> None:
     assert f["months"] == data["months"] and f["ref"] == "electricity:province/guizhou:2023"
 
 
-def test_page_and_json_agree(clients: Clients) -> None:
+def test_page_and_json_agree(clients: LedgerClients) -> None:
     data = clients.admin.get("/api/energy").json()
     page = clients.admin.get("/energy")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -146,7 +122,7 @@ def test_page_and_json_agree(clients: Clients) -> None:
     assert "2023 not published: the 2022 factor is used" in html
 
 
-def test_year_selector(clients: Clients) -> None:
+def test_year_selector(clients: LedgerClients) -> None:
     data = clients.admin.get("/api/energy?year=2022").json()
     assert data["year"] == 2022
     assert data["kpis"]["tce"] == pytest.approx(12 * JAN_TCE_2022)
@@ -177,7 +153,7 @@ def test_a_park_without_energy(sqlite_store: Store) -> None:
 # --- scope ------------------------------------------------------------------------------
 
 
-def test_enterprise_user_is_refused_the_park_ledger(clients: Clients) -> None:
+def test_enterprise_user_is_refused_the_park_ledger(clients: LedgerClients) -> None:
     api = clients.ent.get("/api/energy")
     assert api.status_code == 403
     assert "whole park" in api.json()["detail"]
@@ -190,7 +166,7 @@ def test_enterprise_user_is_refused_the_park_ledger(clients: Clients) -> None:
     assert clients.evaluator.get("/api/energy").status_code == 200  # a whole-park evaluator
 
 
-def test_enterprise_energy(clients: Clients) -> None:
+def test_enterprise_energy(clients: LedgerClients) -> None:
     data = clients.ent.get(f"/api/enterprises/{A}/energy").json()
     assert data["enterprise"] == {"credit_code": A, "name": "A"}
     assert (data["year"], data["industry"]) == (2023, "electronic_information")
@@ -216,7 +192,7 @@ def test_enterprise_energy(clients: Clients) -> None:
     assert f'href="/enterprises/{A}/energy"' in clients.ent.get(f"/enterprises/{A}").text
 
 
-def test_out_of_scope_enterprise_is_not_found(clients: Clients) -> None:
+def test_out_of_scope_enterprise_is_not_found(clients: LedgerClients) -> None:
     for path in ("/api/enterprises/{}/energy", "/enterprises/{}/energy"):
         other = clients.ent.get(path.format(S))
         missing = clients.ent.get(path.format(MISSING))
@@ -237,7 +213,7 @@ GEC = {"enterprise": A, "month": "2023-01", "carrier": "electricity", "kind": "g
        "quantity": 10, "unit": "MWh", "note": "GEC batch 1"}  # fmt: skip
 
 
-def test_entries_are_stored_audited_and_shown(clients: Clients) -> None:
+def test_entries_are_stored_audited_and_shown(clients: LedgerClients) -> None:
     before = clients.ent.get(f"/api/enterprises/{A}/energy").json()["totals"]
     r = _post(clients.ent, "/api/ledger/entries", {"entries": [GEC]})
     assert r.status_code == 200, r.text
@@ -265,7 +241,7 @@ def test_entries_are_stored_audited_and_shown(clients: Clients) -> None:
     assert park["green_certificates_mwh"] == 12.0
 
 
-def test_an_entry_push_with_an_api_token_is_audited_as_such(clients: Clients) -> None:
+def test_an_entry_push_with_an_api_token_is_audited_as_such(clients: LedgerClients) -> None:
     with clients.store.write() as conn:
         token = create_token(conn, "enta", "etl", actor="test")
     bot = TestClient(clients.ent.app, headers={"Authorization": f"Bearer {token}"})
@@ -275,7 +251,7 @@ def test_an_entry_push_with_an_api_token_is_audited_as_such(clients: Clients) ->
     assert (actor, detail["via"], detail["new"]) == ("enta", "token", 1)
 
 
-def test_bad_entries_are_all_named_and_nothing_is_written(clients: Clients) -> None:
+def test_bad_entries_are_all_named_and_nothing_is_written(clients: LedgerClients) -> None:
     body = {"entries": [
         GEC,
         {**GEC, "enterprise": S},  # not the enterprise user's
@@ -315,7 +291,7 @@ FACTOR = {"kind": "electricity", "key": "province/guizhou", "year": 2023, "value
           "source": "Guizhou DRC notice (test)"}  # fmt: skip
 
 
-def test_factor_change_recomputes_the_park(clients: Clients) -> None:
+def test_factor_change_recomputes_the_park(clients: LedgerClients) -> None:
     r = _post(clients.analyst, "/api/ledger/factors", FACTOR)
     assert r.status_code == 200, r.text
     change = r.json()
@@ -340,7 +316,7 @@ def test_factor_change_recomputes_the_park(clients: Clients) -> None:
                              "source": "Guizhou DRC notice (test)"}  # fmt: skip
 
 
-def test_factor_change_is_checked_and_needs_edit(clients: Clients) -> None:
+def test_factor_change_is_checked_and_needs_edit(clients: LedgerClients) -> None:
     bad = _post(clients.analyst, "/api/ledger/factors", {**FACTOR, "kind": "magic"})
     assert bad.status_code == 400 and "one of electricity" in bad.json()["detail"]
     no_year = _post(clients.analyst, "/api/ledger/factors", {**FACTOR, "year": None})
@@ -353,7 +329,7 @@ def test_factor_change_is_checked_and_needs_edit(clients: Clients) -> None:
 # --- POST /api/ledger/targets -----------------------------------------------------------
 
 
-def test_targets_and_warnings(clients: Clients) -> None:
+def test_targets_and_warnings(clients: LedgerClients) -> None:
     r = _post(clients.analyst, "/api/ledger/targets",
               {"year": 2023, "quantity": "tce", "budget": 400})  # fmt: skip
     assert r.status_code == 200, r.text
@@ -387,7 +363,7 @@ def test_targets_and_warnings(clients: Clients) -> None:
     assert future.status_code == 200 and future.json()["projection"] is None  # no data yet
 
 
-def test_targets_are_checked_and_need_edit(clients: Clients) -> None:
+def test_targets_are_checked_and_need_edit(clients: LedgerClients) -> None:
     body = {"year": 2023, "quantity": "tce", "budget": 400}
     assert _post(clients.analyst, "/api/ledger/targets",
                  {**body, "quantity": "kWh"}).status_code == 400  # fmt: skip

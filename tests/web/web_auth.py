@@ -4,6 +4,7 @@ password, logging in through the form, CSRF tokens and session cookies."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -109,3 +110,14 @@ def session_client(app: FastAPI, store: Store, username: str) -> TestClient:
     client.cookies.set(SESSION_COOKIE, open_session(store, username))
     csrf(client)
     return client
+
+
+@dataclass
+class LedgerClients:
+    """Logged-in clients on the small park of ``tests/ledger_park.py``."""
+
+    store: Store
+    admin: TestClient
+    analyst: TestClient
+    ent: TestClient  # enterprise user of ledger_park.A
+    evaluator: TestClient

@@ -703,7 +703,7 @@ def write_xlsx(evaluation: Evaluation, path: Path | str) -> Path:
                 "" if s is None else s.status,
                 mandatory_text(None if s is None else s.passed, ind.mandatory),
                 _round(v.completeness, 4),
-                (lambda v: v.kind)(v),
+                v.kind,
                 v.formula,
                 v.provenance(),
                 ind.formula,
