@@ -189,7 +189,7 @@ def evaluate(
     grade; pass/fail of the criteria the meters give; the criteria to enter by hand), and
     ``-o dc.xlsx`` the sheets datacentres, criteria and months.
     """
-    from greenpark.cli import _store
+    from greenpark.cli import _settings, _store
     from greenpark.evaluation.service import evaluate as run
     from greenpark.evaluation.service import write_xlsx
 
@@ -222,6 +222,8 @@ def evaluate(
                 park_code=park_code,
                 park_attributes=_attributes(attributes),
                 options=options,
+                settings=_settings(ctx),
+                progress=lambda message: click.echo(message + " ...", err=True),
             )
     finally:
         store.dispose()

@@ -35,6 +35,7 @@ from greenpark.dispatch.station import (
     station_problem,
     tou_prices,
 )
+from greenpark.dispatch.year import AddedPv, added_pv_effect
 from greenpark.errors import InputError
 from greenpark.ledger.compute import LedgerOptions, electricity_kwh_factor
 from greenpark.ledger.service import with_user_factors
@@ -43,7 +44,7 @@ from greenpark.store import dispatch as db
 from greenpark.store.db import Store
 from greenpark.store.ledger import ParkRef, resolve_park
 
-__all__ = ["DayAhead", "day_ahead", "history_frame"]
+__all__ = ["DayAhead", "added_pv", "day_ahead", "history_frame", "station_hours"]
 
 #: kWh in one GJ.
 KWH_PER_GJ = 1000.0 / 3.6
@@ -118,6 +119,91 @@ def history_frame(
         temp.index = temp.index.tz_convert(zone).tz_localize(None)
         frame["temp"] = temp.reindex(index, method="ffill")
     return frame
+
+
+#: Hourly loads of the year: role, its unit, how one hour's quantity becomes MW.
+_HOURLY_ROLES: dict[str, float] = {
+    "grid": 1.0 / 1000.0,  # kWh in the hour -> MW
+    "engines": 1.0 / 1000.0,
+    "pv": 1.0 / 1000.0,
+    "heat": KWH_PER_GJ / 1000.0,  # GJ in the hour -> MW
+    "cool": KWH_PER_GJ / 1000.0,
+}
+
+
+def station_hours(
+    conn: Any, park: ParkRef, assets: list[dict[str, Any]], year: int, zone: ZoneInfo
+) -> pd.DataFrame:
+    """The station's loads of ``year`` hour by hour (park-local naive index, 8 760 or 8 784
+    rows): ``el``, ``heat``, ``cool`` [MW] and ``pv`` [per unit of the rated PV], derived as
+    in :func:`history_frame`; NaN in an hour some meter of a role does not cover wholly.
+
+    Raises
+    ------
+    InputError
+        No station (no production meters) in the park.
+    """
+    meters = db.station_meters(conn, park.id)
+    if not any(meters.values()):
+        raise InputError(f"park {park.code} has no energy station (no production meters)")
+    start = dt.datetime(year, 1, 1, tzinfo=zone)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=zone)
+    hours = pd.date_range(start, end, freq="1h", inclusive="left").tz_convert("UTC")
+    mw: dict[str, pd.Series] = {}
+    for role, factor in _HOURLY_ROLES.items():
+        if not meters[role]:
+            mw[role] = pd.Series(0.0, index=hours)
+            continue
+        h = db.role_hourly(conn, meters[role], start, end).reindex(hours)
+        mw[role] = (h["quantity"] * factor).where(h["covered"] >= 1.0 - 1e-6)
+    cop = [float(a["cop"]) for a in assets if a["kind"] == "electric_chiller" and a.get("cop")]
+    chiller_cop = float(np.mean(cop)) if cop else math.inf
+    pv_mw = sum(float(a["p_nom"] or 0) for a in assets if a["kind"] == "pv") / 1000.0
+    frame = pd.DataFrame(
+        {
+            "el": (mw["grid"] + mw["engines"] + mw["pv"] - mw["cool"] / chiller_cop).clip(
+                lower=0.0
+            ),
+            "heat": mw["heat"],
+            "cool": mw["cool"],
+            "pv": mw["pv"] / pv_mw if pv_mw > 0 else mw["pv"] * 0.0,
+        },
+        index=hours,
+    )
+    frame.index = frame.index.tz_convert(zone).tz_localize(None)
+    return frame
+
+
+def added_pv(
+    conn: Any,
+    park: ParkRef,
+    year: int,
+    added_kw: float,
+    zone: ZoneInfo,
+    settings: Any,
+    options: LedgerOptions,
+    *,
+    station: StationSettings | None = None,
+) -> AddedPv:
+    """The station's ``year`` re-dispatched with ``added_kw`` more PV
+    (:func:`greenpark.dispatch.year.added_pv_effect`), from the store's assets, meters and
+    the ledger's factors of the year (``options`` with the user's versions).
+
+    ``zone`` is the park's time zone (months and the tariff's hours are park-local);
+    ``settings`` carries the gas and carbon prices and the grid import limit
+    (:class:`greenpark.config.Settings` ``dispatch_*``).
+
+    Raises
+    ------
+    InputError
+        No station, no assets, no rated PV.
+    """
+    assets = db.park_assets(conn, park.id)
+    if not assets:
+        raise InputError(f"park {park.code} has no station assets in the registry")
+    hourly = station_hours(conn, park, assets, year, zone)
+    prices = _prices(conn, hourly.index.to_numpy(dtype="datetime64[s]"), year, settings, options)
+    return added_pv_effect(assets, hourly, prices, added_kw, settings=station)
 
 
 def _prices(

@@ -256,8 +256,13 @@ def station_problem(
     if pv_mw > 0:
         sources.append(Source("pv", "pv", pv_mw, availability=np.clip(pv, 0.0, 1.0)))
     buses = [Bus(b) for b in ("el", "gas", "wh", "heat", "cold", "pv")]
-    loads = [Load("el_load", "el", el), Load("heat_load", "heat", heat),
-             Load("cool_load", "cold", cool)]  # fmt: skip
+    # a heat or cooling load that is zero throughout is left out: a station without a boiler
+    # or chillers (e.g. PV and grid only) has nothing to serve it with, and needs not
+    loads = [Load("el_load", "el", el)] + [
+        Load(name, bus, p) for name, bus, p in (("heat_load", "heat", heat),
+                                                ("cool_load", "cold", cool))
+        if np.any(np.asarray(p, dtype=float) != 0.0)
+    ]  # fmt: skip
     return Problem(
         name=name,
         snapshots=np.asarray(snapshots, dtype="datetime64[s]"),

@@ -4,14 +4,19 @@ indicator of a scheme, side by side with today (issue 8, point 6).
 A :class:`Scenario` (one TOML file, :meth:`Scenario.from_toml`) changes what the year's
 values are computed from, never the formulas:
 
-- ``pv_mwp``: X MWp of PV added. When the park has rated PV (station assets of kind ``pv``)
-  and PV production metered in the year, its renewable production series is scaled by
-  (existing + X) / existing MWp, month by month; otherwise X MWp x the annual specific yield
-  (``pv_yield_kwh_per_kwp``, default :data:`DEFAULT_PV_YIELD_KWH_PER_KWP`) is added as a new
-  renewable production meter, spread over the year's months by their days. The station's
-  dispatch is not re-run: its gas engines and heat output stay as metered, so the added kWh
-  displace grid electricity as the ledger counts it (internal supply = min(production, use
-  of the members that produce none)).
+- ``pv_mwp``: X MWp of PV added. When the park rates PV (station assets of kind ``pv``)
+  and its station is metered hour by hour, the station's year is re-dispatched with today's
+  and with the larger PV rating (:func:`greenpark.dispatch.service.added_pv`, one LP a
+  month) and the difference of the two optima (PV used after curtailment, engine
+  electricity, gas, the station's own electricity use) is applied to the station's metered
+  figures, so the park's grid electricity changes by the dispatch's grid import change.
+  Months the dispatch cannot model, and scenarios with ``redispatch = false``, scale the
+  metered renewable production series by (existing + X) / existing MWp instead (the added
+  kWh then displace grid electricity as the ledger counts it: internal supply =
+  min(production, use of the members that produce none)); a park without rated and metered
+  PV gets X MWp x the annual specific yield (``pv_yield_kwh_per_kwp``, default
+  :data:`DEFAULT_PV_YIELD_KWH_PER_KWP`) as a new renewable production meter, spread over the
+  year's months by their days.
 - ``gec_mwh``: green certificates bought for the year [MWh, 1 GEC = 1 MWh], entered as
   park-level ``gec`` hand entries, spread by month in proportion to the park's grid
   electricity (after the scenario's other changes).
@@ -43,6 +48,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from greenpark.dispatch.year import AddedPv
 from greenpark.errors import InputError
 from greenpark.evaluation.catalogue import load_scheme
 from greenpark.evaluation.scoring import SchemeScore
@@ -98,6 +104,7 @@ _KEYS: Final[tuple[str, ...]] = (
     "description",
     "pv_mwp",
     "pv_yield_kwh_per_kwp",
+    "redispatch",
     "gec_mwh",
     "retrofit",
     "buses",
@@ -156,6 +163,9 @@ class Scenario:
     pv_yield_kwh_per_kwp : float or None
         Annual specific yield of added PV when the park has no rated and metered PV to scale
         [kWh/kWp] (None: :data:`DEFAULT_PV_YIELD_KWH_PER_KWP`).
+    redispatch : bool
+        Re-run the station's dispatch over the year for added PV (the default) when the
+        station's meters allow it; False: scale the metered PV series only.
     description, source : str
         Free text; the file read.
     """
@@ -167,6 +177,7 @@ class Scenario:
     buses: int = 0
     bus_energy: str = "battery_electric"
     pv_yield_kwh_per_kwp: float | None = None
+    redispatch: bool = True
     description: str = ""
     source: str = ""
 
@@ -189,6 +200,8 @@ class Scenario:
         if self.pv_yield_kwh_per_kwp is not None:
             y = _number(self.pv_yield_kwh_per_kwp, f"{name}: pv_yield_kwh_per_kwp", positive=True)
             object.__setattr__(self, "pv_yield_kwh_per_kwp", y)
+        if not isinstance(self.redispatch, bool):
+            raise InputError(f"{name}: redispatch {self.redispatch!r} must be true or false")
         retrofit = tuple(self.retrofit)
         codes = [r.enterprise for r in retrofit]
         if len(set(codes)) != len(codes):
@@ -232,6 +245,7 @@ class Scenario:
                 buses=data.get("buses", 0),
                 bus_energy=str(data.get("bus_energy", "battery_electric")),
                 pv_yield_kwh_per_kwp=data.get("pv_yield_kwh_per_kwp"),
+                redispatch=data.get("redispatch", True),
                 description=str(data.get("description", "")),
                 source=source,
             )
@@ -344,15 +358,77 @@ def _retrofit(
     return cons, entries
 
 
+@dataclass(frozen=True)
+class StationRedispatch:
+    """The station's year re-dispatched for a scenario's added PV, or why it was not.
+
+    ``effect`` holds the monthly changes (:class:`~greenpark.dispatch.year.AddedPv`), None
+    when the dispatch was not re-run; ``why_not`` then says why; ``owners`` are the credit
+    codes of the enterprises owning the station's meters, whose rows the changes apply to.
+    """
+
+    owners: tuple[str, ...] = ()
+    effect: AddedPv | None = None
+    why_not: str = ""
+
+
+def _shift(frame: pd.DataFrame, mask: pd.Series, delta: float) -> float:
+    """Scale the rows of ``mask`` so their sum changes by ``delta`` (not below 0); returns
+    the change made."""
+    total = float(frame.loc[mask, "quantity"].sum()) if mask.any() else 0.0
+    if total <= 0 or delta == 0:
+        return 0.0
+    new = max(0.0, total + delta)
+    frame.loc[mask, "quantity"] = frame.loc[mask, "quantity"] * (new / total)
+    return new - total
+
+
+def _apply_station(
+    cons: pd.DataFrame, prod: pd.DataFrame, station: StationRedispatch
+) -> tuple[dict[str, float], list[str]]:
+    """The station's monthly changes applied to its owners' rows; the totals applied and
+    the months clamped at zero.
+
+    The ledger nets the station's electricity production (engines, PV) against the members'
+    use as internal supply, so the station's own metered electricity use changes by the
+    electricity balance of its bus, Δgrid + ΔPV + Δengines (chillers, storage losses): the
+    park's grid electricity then changes by the dispatch's Δgrid.
+    """
+    assert station.effect is not None
+    applied = {"pv_kwh": 0.0, "engines_kwh": 0.0, "use_kwh": 0.0, "gas_m3": 0.0}
+    clamped: list[str] = []
+    p_owner = prod["enterprise"].isin(station.owners) & (prod["carrier"] == "electricity")
+    c_owner = cons["enterprise"].isin(station.owners) if len(cons) else pd.Series(dtype=bool)
+    renewable = prod["renewable"].astype(bool)
+    for row in station.effect.months.itertuples(index=False):
+        m = row.month
+        targets = (
+            ("pv_kwh", row.pv_kwh, prod, p_owner & (prod["month"] == m) & renewable),
+            ("engines_kwh", row.engines_kwh, prod, p_owner & (prod["month"] == m) & ~renewable),
+            ("use_kwh", row.grid_kwh + row.pv_kwh + row.engines_kwh, cons,
+             c_owner & (cons["month"] == m) & (cons["carrier"] == "electricity")),
+            ("gas_m3", row.gas_m3, cons,
+             c_owner & (cons["month"] == m) & (cons["carrier"] == "natural_gas")),
+        )  # fmt: skip
+        for key, want, frame, mask in targets:
+            done = _shift(frame, mask, float(want))
+            applied[key] += done
+            if abs(done - want) > 1e-6 * max(1.0, abs(want)):
+                clamped.append(f"{m} {key}")
+    return applied, clamped
+
+
 def _pv(
     inputs: BookInputs,
     book: Book,
     scenario: Scenario,
     pv_kw: float,
     changes: list[str],
-) -> pd.DataFrame:
+    station: StationRedispatch | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     year = inputs.year
     prod = inputs.production.copy()
+    cons = inputs.consumption.copy()
     added_kw = scenario.pv_mwp * 1000.0
     mask = _in_year(prod, year)
     if len(prod):
@@ -360,12 +436,45 @@ def _pv(
     existing = float(prod.loc[mask, "quantity"].sum()) if len(prod) else 0.0
     if pv_kw > 0 and existing > 0:
         f = (pv_kw + added_kw) / pv_kw
-        prod.loc[mask, "quantity"] = prod.loc[mask, "quantity"] * f
-        added = existing * (f - 1.0)
-        how = (
-            f"the park's metered PV series ({existing:,.0f} kWh from {pv_kw / 1000:g} MWp) x "
-            f"({pv_kw / 1000:g} + {scenario.pv_mwp:g}) / {pv_kw / 1000:g} = x{f:.6g}"
-        )
+        effect = station.effect if station is not None else None
+        modelled = set(effect.months["month"]) if effect is not None else set()
+        scaled = mask & ~prod["month"].isin(modelled)
+        base = float(prod.loc[scaled, "quantity"].sum())
+        prod.loc[scaled, "quantity"] = prod.loc[scaled, "quantity"] * f
+        parts = []
+        added = base * (f - 1.0)
+        if effect is not None and modelled:
+            applied, clamped = _apply_station(cons, prod, station)  # type: ignore[arg-type]
+            added += applied["pv_kwh"]
+            filled = int(effect.months["filled_hours"].sum())
+            parts.append(
+                f"the station re-dispatched over {len(modelled)} month(s) of {year}, hour by "
+                f"hour (each month an LP solved with {pv_kw / 1000:g} and with "
+                f"{(pv_kw + added_kw) / 1000:g} MWp of PV of the metered profile"
+                + (f"; {filled} hour(s) without every load interpolated" if filled else "")
+                + f"): PV used {applied['pv_kwh']:+,.0f} kWh ("
+                f"{effect.total('pv_curtailed_kwh'):,.0f} kWh curtailed: the station exports "
+                f"nothing), engine electricity {applied['engines_kwh']:+,.0f} kWh, gas "
+                f"{applied['gas_m3']:+,.0f} m³, grid import {effect.total('grid_kwh'):+,.0f} "
+                f"kWh (the station's own electricity use {applied['use_kwh']:+,.0f} kWh, "
+                "its production being netted against the members' use), applied to the "
+                "meters of "
+                + ", ".join(station.owners)  # type: ignore[union-attr]
+                + (f"; not below zero in {', '.join(clamped)}" if clamped else "")
+            )
+        if base > 0:
+            why = (
+                station.why_not
+                if station is not None and station.why_not
+                else "the station's dispatch is not re-run"
+            )
+            skipped = "" if effect is None else f" in the months not modelled ({why})"
+            parts.append(
+                f"the park's metered PV series{skipped} ({base:,.0f} kWh from "
+                f"{pv_kw / 1000:g} MWp) x ({pv_kw / 1000:g} + {scenario.pv_mwp:g}) / "
+                f"{pv_kw / 1000:g} = x{f:.6g}" + ("" if effect is not None else f"; {why}")
+            )
+        how = "; ".join(parts)
     else:
         specific = scenario.pv_yield_kwh_per_kwp or DEFAULT_PV_YIELD_KWH_PER_KWP
         months = [m for m in book.summary.get("months") or [] if m.startswith(f"{year:04d}-")]
@@ -396,13 +505,14 @@ def _pv(
         how = (
             f"{why}: {scenario.pv_mwp:g} MWp x {specific:g} kWh/kWp a year"
             + ("" if scenario.pv_yield_kwh_per_kwp else " (default yield, assumption)")
-            + f", spread over the {len(months)} month(s) of data by their days"
+            + f", spread over the {len(months)} month(s) of data by their days; the "
+            "station's dispatch is not re-run"
         )
     changes.append(
-        f"PV +{scenario.pv_mwp:g} MWp: +{added:,.0f} kWh on-site renewable electricity in "
-        f"{year} ({how}); the station's dispatch is not re-run"
+        f"PV +{scenario.pv_mwp:g} MWp: {added:+,.0f} kWh on-site renewable electricity in "
+        f"{year} ({how})"
     )
-    return prod
+    return cons, prod
 
 
 def _gec(
@@ -455,6 +565,7 @@ def apply_scenario(
     *,
     pv_kw: float = 0.0,
     options: LedgerOptions | None = None,
+    station: StationRedispatch | None = None,
 ) -> tuple[BookInputs, tuple[VehicleRecord, ...], list[str]]:
     """The inputs and fleet of ``scenario``, and what was changed, in words with numbers.
 
@@ -473,6 +584,10 @@ def apply_scenario(
         The park's rated PV [kW] (station assets of kind ``pv``).
     options
         The ledger options in force (with the user's factors), for the certificates' spread.
+    station
+        The station re-dispatched with the scenario's added PV (its monthly changes apply to
+        the station's grid, gas, engine and PV meters; months it did not model scale the PV
+        series); None: the PV series is scaled in every month.
 
     Raises
     ------
@@ -496,7 +611,8 @@ def apply_scenario(
             cons, entries = _retrofit(now, book, r, changes)
         out = replace(out, consumption=cons, entries=entries)
         if scenario.pv_mwp:
-            out = replace(out, production=_pv(out, book, scenario, pv_kw, changes))
+            cons, prod = _pv(out, book, scenario, pv_kw, changes, station)
+            out = replace(out, consumption=cons, production=prod)
         if scenario.gec_mwh:
             out = replace(out, entries=_gec(out, scenario, options, changes))
     fleet = tuple(vehicles)
@@ -594,13 +710,19 @@ def evaluate_scenarios(
     park_code: str | None = None,
     park_attributes: Mapping[str, float] | None = None,
     options: LedgerOptions | None = None,
+    settings: Any | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> list[tuple[str, ScenarioResult]]:
     """Today and each scenario of ``year`` scored against ``scheme``, today first.
 
     Each result is computed like :func:`greenpark.evaluation.service.evaluate`'s year (the
     same ledger, ``scheme_values`` and scoring; variants chosen by the scenario's own
     ``annual_energy_tce`` unless ``park_attributes`` gives it); the year before, which the
-    carbon-intensity reduction compares with, is left as it was.
+    carbon-intensity reduction compares with, is left as it was. Added PV re-runs the
+    station's dispatch over the year (:func:`greenpark.dispatch.service.added_pv`) when the
+    scenario asks for it (``redispatch``, the default) and the park rates and meters PV;
+    ``settings`` (:class:`greenpark.config.Settings`; default: read from the environment)
+    gives the dispatch's gas and carbon prices, ``progress`` is told what is being solved.
 
     Raises
     ------
@@ -616,6 +738,7 @@ def evaluate_scenarios(
     load_scheme(scheme, year=year)
     _unique(scenarios)
     given = dict(park_attributes or {})
+    stations: dict[float, StationRedispatch] = {}
     with store.read() as conn:
         park = resolve_park(conn, park_code)
         opts = with_user_factors(conn, options or LedgerOptions())
@@ -631,6 +754,13 @@ def evaluate_scenarios(
         inputs = read_inputs(conn, park, year)
         pv_kw = sum(float(a["p_nom"] or 0.0) for a in park_assets(conn, park.id)
                     if a["kind"] == "pv")  # fmt: skip
+        for sc in scenarios:
+            if sc.pv_mwp and sc.redispatch and book is not None and sc.pv_mwp not in stations:
+                if progress is not None and pv_kw > 0:
+                    progress(f"re-dispatching the station's {year} with +{sc.pv_mwp:g} MWp PV")
+                stations[sc.pv_mwp] = _redispatch(
+                    conn, park, year, sc.pv_mwp * 1000.0, pv_kw, data.timezone, opts, settings
+                )
 
     def result(
         name: str, sc: Scenario | None, d: ParkData, b: Book | None, ch: list[str]
@@ -641,13 +771,54 @@ def evaluate_scenarios(
 
     out = [result(TODAY, None, data, book, [])]
     for sc in scenarios:
+        station = stations.get(sc.pv_mwp) if sc.redispatch else StationRedispatch(
+            why_not="the scenario asks not to re-run the station's dispatch (redispatch = false)"
+        )  # fmt: skip
         new_inputs, fleet, changes = apply_scenario(
-            sc, inputs, book, data.vehicles, pv_kw=pv_kw, options=opts
+            sc, inputs, book, data.vehicles, pv_kw=pv_kw, options=opts, station=station
         )
         new_book = book if new_inputs is inputs else build_book(new_inputs, opts)
         d = replace(data, book=new_book, vehicles=fleet)
         out.append(result(sc.name, sc, d, new_book, changes))
     return out
+
+
+def _redispatch(
+    conn: Any,
+    park: Any,
+    year: int,
+    added_kw: float,
+    pv_kw: float,
+    timezone: str,
+    options: LedgerOptions,
+    settings: Any | None,
+) -> StationRedispatch:
+    """The station re-dispatched with ``added_kw`` more PV, or why it could not be."""
+    from zoneinfo import ZoneInfo
+
+    from greenpark.dispatch.service import added_pv
+    from greenpark.store.dispatch import production_owners
+
+    if pv_kw <= 0:
+        return StationRedispatch(why_not="the station rates no PV")
+    if settings is None:
+        from greenpark.config import Settings
+
+        settings = Settings()
+    owners = tuple(production_owners(conn, park.id))
+    try:
+        effect = added_pv(conn, park, year, added_kw, ZoneInfo(timezone), settings, options)
+    except InputError as exc:
+        return StationRedispatch(owners, why_not=f"the station's dispatch is not re-run: {exc}")
+    if effect.months.empty:
+        why = "; ".join(f"{m}: {w}" for m, w in effect.skipped.items()) or "no month"
+        return StationRedispatch(
+            owners, why_not=f"the station's dispatch is not re-run: no month modelled ({why})"
+        )
+    why = ""
+    if effect.skipped:
+        why = "not modelled: " + "; ".join(f"{m} ({w})" for m, w in effect.skipped.items())
+    return StationRedispatch(owners, effect, why)
 
 
 # --- side by side ------------------------------------------------------------------------------

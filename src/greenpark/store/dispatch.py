@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, insert, select
 from greenpark.store.schema import (
     Asset,
     DispatchRun,
+    Enterprise,
     Measurement,
     Meter,
     MeterReading,
@@ -32,7 +33,9 @@ __all__ = [
     "list_runs",
     "newest_station_reading",
     "park_assets",
+    "production_owners",
     "projected_runs",
+    "role_hourly",
     "role_readings",
     "run_days",
     "station_meters",
@@ -82,6 +85,18 @@ def station_meters(conn: Connection, park_id: int) -> dict[str, list[int]]:
     return out
 
 
+def production_owners(conn: Connection, park_id: int) -> list[str]:
+    """Credit codes of the enterprises owning the park's production meters: whose meters
+    :func:`station_meters` sorts into roles (sorted)."""
+    rows = conn.execute(
+        select(Enterprise.credit_code)
+        .join(Meter, Meter.enterprise_id == Enterprise.id)
+        .where(Meter.park_id == park_id, Meter.direction == "production")
+        .distinct()
+    )
+    return sorted(str(r[0]) for r in rows)
+
+
 def role_readings(
     conn: Connection, meter_ids: list[int], start: dt.datetime, end: dt.datetime
 ) -> pd.Series:
@@ -98,6 +113,40 @@ def role_readings(
     frame = pd.DataFrame(conn.execute(q).all(), columns=["start", "quantity"])
     frame["start"] = pd.to_datetime(frame["start"], utc=True)
     return frame.groupby("start")["quantity"].sum(min_count=1).astype(float)
+
+
+def role_hourly(
+    conn: Connection, meter_ids: list[int], start: dt.datetime, end: dt.datetime
+) -> pd.DataFrame:
+    """The readings of ``meter_ids`` summed per clock hour in [start, end): columns
+    ``quantity`` (in the meters' unit per hour) and ``covered`` (the share of the hour the
+    meters' readings cover, 1.0 = every meter for the whole hour) [-], UTC index.
+
+    Readings longer than an hour (daily or monthly meters) cover nothing: their quantity
+    cannot be placed in the hour.
+    """
+    if not meter_ids:
+        return pd.DataFrame(columns=["quantity", "covered"], dtype=float)
+    t = MeterReading.__table__
+    q = select(t.c.start, t.c.end, t.c.quantity).where(
+        t.c.meter_id.in_(meter_ids),
+        t.c.start >= start,
+        t.c.start < end,
+        t.c.quantity.is_not(None),
+    )
+    frame = pd.DataFrame(conn.execute(q).all(), columns=["start", "end", "quantity"])
+    if frame.empty:
+        return pd.DataFrame(columns=["quantity", "covered"], dtype=float)
+    frame["start"] = pd.to_datetime(frame["start"], utc=True)
+    frame["end"] = pd.to_datetime(frame["end"], utc=True)
+    seconds = (frame["end"] - frame["start"]).dt.total_seconds()
+    hour = frame["start"].dt.floor("h")
+    inside = (seconds > 0) & (frame["end"] <= hour + pd.Timedelta(hours=1))
+    frame = frame[inside].assign(hour=hour[inside], seconds=seconds[inside])
+    out = frame.groupby("hour").agg(quantity=("quantity", "sum"), seconds=("seconds", "sum"))
+    out["covered"] = out.pop("seconds") / (3600.0 * len(meter_ids))
+    out.index.name = None
+    return out.astype(float)
 
 
 def temperature(conn: Connection, park_id: int, start: dt.datetime, end: dt.datetime) -> pd.Series:
