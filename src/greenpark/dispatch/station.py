@@ -256,12 +256,13 @@ def station_problem(
     if pv_mw > 0:
         sources.append(Source("pv", "pv", pv_mw, availability=np.clip(pv, 0.0, 1.0)))
     buses = [Bus(b) for b in ("el", "gas", "wh", "heat", "cold", "pv")]
-    # a heat or cooling load that is zero throughout is left out: a station without a boiler
-    # or chillers (e.g. PV and grid only) has nothing to serve it with, and needs not
+    # a heat or cooling load that is zero throughout is left out where nothing of the station
+    # could serve it (e.g. a station of PV and grid only), which the problem would refuse
+    served = {b for c in converters for b in c.outputs} | {st.bus for st in storages}
     loads = [Load("el_load", "el", el)] + [
         Load(name, bus, p) for name, bus, p in (("heat_load", "heat", heat),
                                                 ("cool_load", "cold", cool))
-        if np.any(np.asarray(p, dtype=float) != 0.0)
+        if bus in served or np.any(np.asarray(p, dtype=float) != 0.0)
     ]  # fmt: skip
     return Problem(
         name=name,
