@@ -146,7 +146,8 @@ def test_an_entry_scores_a_manual_indicator_and_moves_gi(park: Store) -> None:
     s = after.score.indicator("green_coverage")
     assert (s.status, s.score, s.reached) == ("scored", pytest.approx(0.5), False)
     assert after.score.index == pytest.approx((11 * before.score.index + 100 * 0.5) / 12)
-    assert after.score.completeness == pytest.approx(before.score.completeness + 1 / 29)
+    # 29 scorable numbered indicators + 8 basic requirements (pass items)
+    assert after.score.completeness == pytest.approx(before.score.completeness + 1 / 37)
     # the year before has no entry: unchanged
     assert after.of_year(2022).values["green_coverage"].is_manual
 

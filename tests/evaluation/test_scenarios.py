@@ -210,7 +210,7 @@ def test_scenarios_side_by_side(park: Store) -> None:
     _, r = results[1]
     assert r.ledger("green_certificates_mwh") == pytest.approx(120.0)
     all_rows = comparison_rows(results)
-    assert len([x for x in all_rows if x["kind"] == "indicator"]) == 31
+    assert len([x for x in all_rows if x["kind"] == "indicator"]) == 31 + 8  # + basic requirements
 
 
 def test_scenario_files(tmp_path: Path) -> None:

@@ -174,7 +174,8 @@ def test_miit_gi_pass_fail_and_missing() -> None:
     assert r.mandatory_passed is False and r.passed is False
     assert r.indicator("energy_productivity").status == "missing"
     assert r.unreferenced == ("eq_item_27", "eq_item_28")
-    assert r.completeness == pytest.approx(5 / 29)
+    # 29 scorable numbered indicators + the 8 basic requirements (pass items, not in the GI)
+    assert r.completeness == pytest.approx(5 / 37)
     eg = next(g for g in r.groups if g.group.code == "EG")
     assert (eg.score, eg.indicators, eg.scored) == (pytest.approx(0.8), 3, 1)
     # missing = "zero": the mandatory item without a value now counts as 0
@@ -199,6 +200,7 @@ def test_group_weighted_gi_and_pass_mark() -> None:
     assert r.index == pytest.approx(100 * (3 * 1.0 + 1.0 + 0.5) / 5)
     assert r.index >= 80 and r.mandatory_passed is None and r.passed is None
     complete = {i: 1 for i in ("central_wwtp", "standard_system", "development_plan")}
+    complete |= {i.id: 1 for i in scheme.indicators if i.group == "BR"}  # basic requirements
     complete |= {i.id: i.leading for i in scheme.indicators if i.mandatory and i.leading}
     complete["information_platform"] = 1
     done = score_scheme(scheme, complete)

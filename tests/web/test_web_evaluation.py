@@ -154,7 +154,9 @@ def test_the_twin_gives_the_service_figures(demo: Demo, data: dict) -> None:
     assert [t["year"] for t in data["trend"]] == [y.year for y in ev.years]
     for t, y in zip(data["trend"], ev.years, strict=True):
         assert t["index"] == pytest.approx(y.index, rel=1e-12)
-    assert [g["code"] for g in data["groups"]] == ["EG", "RG", "IG", "CG", "EQ", "MG"]
+    # the six indicator groups, then the basic requirements (not in the GI: no score)
+    assert [g["code"] for g in data["groups"]] == ["EG", "RG", "IG", "CG", "EQ", "MG", "BR"]
+    assert data["groups"][-1]["score"] is None and data["groups"][-1]["weight"] == 0
 
 
 def test_lights_scores_and_distances(data: dict) -> None:

@@ -5,7 +5,9 @@ indicator) plus a table of scoring settings in ``catalogues/schemes.toml``
 (``docs/evaluation.md``):
 
 - ``miit_green_park.csv``: MIIT green industrial park, 6 groups, 31 indicators
-  (工信厅节函〔2016〕586号 attachment; leading values uncertain, U);
+  (工信厅节函〔2016〕586号 attachment; leading values uncertain, U), then the 8 basic
+  requirements (group ``BR``: mandatory pass items without a weight, group weight 0, so
+  they never enter the GI);
 - ``zero_carbon_park.csv``: national zero-carbon park, 1 core indicator (thresholds by park
   size) + 5 guiding indicators (NDRC/MIIT/NEA 2025 notice);
 - ``green_data_centre.csv``: 2025 national green data-centre criteria (PUE <= 1.30 ...);

@@ -11,7 +11,8 @@ indicators no data gives.
 Store reads: the ledger's book of each year through
 :func:`greenpark.ledger.service.load_book`; the registry (enterprises and their yearly
 figures, high-tech certificates, vehicles, stations) and the measurements (ambient air,
-sewage-plant outlet flow) through SQLAlchemy Core selects on :mod:`greenpark.store.schema`
+sewage-plant outlet flow; surface water, noise and outlet concentrations for the basic
+requirements) through SQLAlchemy Core selects on :mod:`greenpark.store.schema`
 tables, here, reading only; the entries through :mod:`greenpark.store.evaluation`.
 """
 
@@ -28,7 +29,14 @@ import pandas as pd
 from sqlalchemy import BigInteger, ColumnElement, Connection, Float, func, select, type_coerce
 
 from greenpark.auth.service import audit
-from greenpark.environment.view import AIR_PARAMETERS, discharge_class, valid_wide
+from greenpark.environment.view import (
+    AIR_PARAMETERS,
+    NOISE_PARAMETER,
+    OUTLET_PARAMETERS,
+    SURFACE_WATER_PARAMETERS,
+    discharge_class,
+    valid_wide,
+)
 from greenpark.errors import InputError, RowsError
 from greenpark.evaluation.catalogue import Scheme, load_scheme
 from greenpark.evaluation.datacentre import (
@@ -41,8 +49,10 @@ from greenpark.evaluation.datacentre import (
 from greenpark.evaluation.entries import check_entries, scheme_key
 from greenpark.evaluation.scoring import SchemeScore, score_scheme
 from greenpark.evaluation.values import (
+    NOISE_COLUMN,
     EnterpriseRecord,
     ManualEntry,
+    MonitoringStation,
     ParkData,
     SewagePlant,
     Value,
@@ -85,6 +95,13 @@ __all__ = [
 
 #: HJ 212 code of the wastewater flow [m³/h as stored].
 FLOW_PARAMETER: Final[str] = "w00000"
+#: Station kind -> HJ 212 code -> column of the valid hourly frames the basic requirements
+#: read (``ParkData.station_hourly``).
+BASIC_REQUIREMENT_PARAMETERS: Final[dict[str, dict[str, str]]] = {
+    "surface_water": SURFACE_WATER_PARAMETERS,
+    "noise": {NOISE_PARAMETER: NOISE_COLUMN},
+    "wastewater_outlet": OUTLET_PARAMETERS,
+}
 #: Years before the evaluation year shown beside it (when the store has data for them).
 PREVIOUS_YEARS: Final[int] = 2
 #: The scheme that judges each data centre, not the park (:func:`evaluate_datacentres`).
@@ -222,6 +239,42 @@ def _stations(conn: Connection, park_id: int, kind: str) -> list[Any]:
     )
 
 
+def _monitoring_stations(conn: Connection, park_id: int) -> list[tuple[MonitoringStation, int]]:
+    """The park's surface-water, noise and outlet stations, with their station ids."""
+    rows = conn.execute(
+        select(
+            Station.id,
+            Station.code,
+            Station.name,
+            Station.kind,
+            Station.water_body,
+            Station.water_target_class,
+            Station.noise_zone_class,
+            Station.discharge_standard,
+            Enterprise.credit_code,
+        )
+        .outerjoin(Enterprise, Enterprise.id == Station.enterprise_id)
+        .where(Station.park_id == park_id, Station.kind.in_(BASIC_REQUIREMENT_PARAMETERS))
+        .order_by(Station.code)
+    ).all()
+    return [
+        (
+            MonitoringStation(
+                code=r.code,
+                name=r.name,
+                kind=r.kind,
+                water_body=r.water_body,
+                water_target_class=r.water_target_class,
+                noise_zone_class=r.noise_zone_class,
+                discharge_standard=r.discharge_standard,
+                enterprise=r.credit_code,
+            ),
+            r.id,
+        )
+        for r in rows
+    ]
+
+
 def _sewage_plants(conn: Connection, park_id: int) -> list[tuple[SewagePlant, int]]:
     """Outlet stations of enterprises judged by GB 18918-2002, with their station ids."""
     return [
@@ -320,7 +373,13 @@ def read_park_data(
     book: Book | None = None,
     previous: Book | None = None,
 ) -> ParkData:
-    """Everything the values of ``year`` need, read from the store (nothing is written)."""
+    """Everything the values of ``year`` need, read from the store (nothing is written).
+
+    Measurements are read for the local calendar year (park's zone) and kept when valid
+    (:func:`greenpark.environment.view.valid_wide`): ambient air, the sewage plants' outlet
+    flow and, for the basic requirements, the surface-water, noise and outlet parameters of
+    :data:`BASIC_REQUIREMENT_PARAMETERS`.
+    """
     tz = _park_timezone(conn, park.id)
     start, end = _year_window(year, tz)
     air_stations = _stations(conn, park.id, "ambient_air")
@@ -334,6 +393,13 @@ def read_park_data(
     for plant, sid in plants:
         wide = valid_wide(flow_rows[flow_rows["station_id"] == sid], {FLOW_PARAMETER: "flow"})
         flows[plant.outlet] = wide["flow"] if "flow" in wide else pd.Series(dtype=float)
+    monitored = _monitoring_stations(conn, park.id)
+    station_hourly: dict[str, pd.DataFrame] = {}
+    for kind, names in BASIC_REQUIREMENT_PARAMETERS.items():
+        ids = [(st, i) for st, i in monitored if st.kind == kind]
+        kind_rows = _measurements(conn, [i for _, i in ids], names, start, end)
+        for st, i in ids:
+            station_hourly[st.code] = valid_wide(kind_rows[kind_rows["station_id"] == i], names)
     return ParkData(
         year=year,
         book=book,
@@ -345,6 +411,8 @@ def read_park_data(
         outlet_flows=flows,
         timezone=tz,
         entries=read_entries(conn, park.id, year),
+        stations=tuple(st for st, _ in monitored),
+        station_hourly=station_hourly,
     )
 
 
@@ -356,6 +424,7 @@ def _has_data(data: ParkData) -> bool:
         or any(e.value_added is not None or e.gross_output is not None for e in data.enterprises)
         or any(not f.empty for f in data.air_hourly.values())
         or any(not s.empty for s in data.outlet_flows.values())
+        or any(not f.empty for f in data.station_hourly.values())
     )
 
 

@@ -20,7 +20,16 @@ Completeness (0..1) is the share of the data the value should rest on that was t
   energy-using enterprises that reported value added when value added is an input;
 - registry values: the share of the park's enterprises that reported the figures used;
 - air: valid station-days / (stations x days of the year); outlet flow: valid hours /
-  (outlets x hours of the year).
+  (outlets x hours of the year);
+- basic requirements (surface water, noise, outlets): hours with a valid value / (stations
+  x hours of the year).
+
+The basic requirements (基本要求, group ``BR`` of the MIIT catalogue) are pass items judged
+from the standards layer: :func:`br_surface_water_class` (GB 3838-2002),
+:func:`br_noise_zone` (GB 3096-2008) and :func:`br_discharge_compliance` (GB 18918-2002).
+Each is 1 when every station of its kind meets its standard in the year, 0 when one does
+not, and ``None`` (undecided) while a station cannot be judged (no valid data, no target
+class, zone or judgeable standard) or the registry has no such station.
 
 ``docs/evaluation.md`` ("Computed values") lists every formula.
 """
@@ -34,26 +43,42 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
-from greenpark.environment.view import GOOD_DAY_MAX_AQI, HOUR_LABEL
+from greenpark.environment.view import (
+    ASSUMED_COMMISSIONED,
+    DAY_START,
+    GOOD_DAY_MAX_AQI,
+    HOUR_LABEL,
+    NIGHT_START,
+    SURFACE_WATER_PARAMETERS,
+    TARGET_CLASSES,
+    WATER_TEMP,
+    discharge_class,
+)
 from greenpark.errors import InputError
 from greenpark.evaluation.catalogue import Scheme
 from greenpark.ledger.book import Book
-from greenpark.standards import air
+from greenpark.standards import air, noise, water
 
 __all__ = [
     "ENTERED",
     "MANUAL",
     "NEW_ENERGY_BUS_ENERGIES",
+    "NOISE_COLUMN",
     "UNITS",
     "EnterpriseRecord",
     "ManualEntry",
+    "MonitoringStation",
     "ParkData",
     "SewagePlant",
     "Value",
     "VehicleRecord",
     "air_good_day_ratio",
+    "br_discharge_compliance",
+    "br_noise_zone",
+    "br_surface_water_class",
     "carbon_intensity_reduction",
     "central_wwtp",
     "clean_energy_rate",
@@ -105,7 +130,13 @@ UNITS: Final[dict[str, str]] = {
     "air_good_day_ratio": "%",
     "central_wwtp": "-",
     "wastewater_per_va": "t/万元",
+    "br_surface_water_class": "-",
+    "br_noise_zone": "-",
+    "br_discharge_compliance": "-",
 }
+
+#: Column of the valid hourly equivalent sound level LAeq [dB(A)] in a noise station's frame.
+NOISE_COLUMN: Final[str] = "laeq"
 
 _LEDGER = "ledger (greenpark.ledger: meters and hand entries, park counted once)"
 _REGISTRY_YEAR = "registry: enterprise_year"
@@ -278,6 +309,34 @@ class SewagePlant:
     name: str
     outlet: str  # station code
     discharge_standard: str
+
+
+#: Station kinds (``station.kind``) the basic requirements judge.
+SURFACE_WATER: Final[str] = "surface_water"
+NOISE: Final[str] = "noise"
+OUTLET: Final[str] = "wastewater_outlet"
+
+
+@dataclass(frozen=True)
+class MonitoringStation:
+    """An environmental monitoring station of the park, as the basic requirements judge it.
+
+    ``kind`` is the registry's ``station.kind`` (``surface_water``, ``noise``,
+    ``wastewater_outlet``; others are ignored). ``water_body`` (``river`` or ``lake``;
+    default river) and ``water_target_class`` (``"I"`` .. ``"V"``) serve a surface-water
+    section, ``noise_zone_class`` (GB 3096-2008 zone ``0`` .. ``4b``) a noise station and
+    ``discharge_standard`` (e.g. ``"GB 18918-2002 1A"``) an outlet; ``enterprise`` is the
+    owner's credit code (``None`` for park-level stations).
+    """
+
+    code: str
+    name: str
+    kind: str
+    water_body: str | None = None
+    water_target_class: str | None = None
+    noise_zone_class: str | None = None
+    discharge_standard: str | None = None
+    enterprise: str | None = None
 
 
 # --- the ledger ---------------------------------------------------------------------------
@@ -770,6 +829,432 @@ def wastewater_per_va(
     return Value(id, total / value_added, UNITS[id], inputs, formula, completeness, note)
 
 
+# --- basic requirements (基本要求) from the standards layer -----------------------------
+
+
+#: Decimals kept of the means judged: drops float noise (24 hours at 0.1 mg/L average to
+#: 0.10000000000000002, which would fail a limit of 0.1), nothing more.
+_MEAN_DECIMALS: Final[int] = 9
+
+
+def _hours(year: int) -> int:
+    return _days(year) * 24
+
+
+def _of_year(frame: Any, year: int, timezone: str) -> Any:
+    """The rows of ``frame`` (aware time index) in local ``year``; ``None`` when none."""
+    if frame is None or len(frame) == 0:
+        return None
+    out = frame[frame.index.tz_convert(timezone).year == year]
+    return out if len(out) else None
+
+
+def _verdict(met: Mapping[str, bool | None]) -> float | None:
+    """1 when every station met its standard, 0 when one did not, else ``None``."""
+    if any(v is False for v in met.values()):
+        return 0.0
+    if not met or any(v is None for v in met.values()):
+        return None
+    return 1.0
+
+
+def _verdict_note(failed: Sequence[str], undecided: Sequence[str], *notes: str) -> str:
+    parts = []
+    if failed:
+        parts.append(f"not met at {'; '.join(failed)}")
+    if undecided:
+        word = "also cannot be judged" if failed else "undecided: cannot judge"
+        parts.append(f"{word} {'; '.join(undecided)}")
+    return _join(*parts, *notes)
+
+
+def _with_unit(name: str, value: float) -> str:
+    unit = "" if name == "pH" else " mg/L"
+    return f"{name} {value:.3g}{unit}"
+
+
+def br_surface_water_class(
+    stations: Sequence[MonitoringStation],
+    hourly: Mapping[str, pd.DataFrame],
+    *,
+    year: int,
+    timezone: str = "Asia/Shanghai",
+) -> Value:
+    """Basic requirement: every surface-water section meets its target class in ``year``
+    (pass item: 1 met, 0 not met, ``None`` undecided).
+
+    Each section's class is the single-factor class
+    (:func:`greenpark.standards.water.overall_class`: the worst indicator's class) of the
+    **annual means** of its valid hourly pH [-], DO, CODMn, NH3-N and TP [mg/L] (the
+    indicators the environment page classes;
+    TN and fecal coliform are left out as national assessment does), against GB 3838-2002
+    table 1 for its water body (river or lake: the TP limits differ). It meets the target
+    when the class number is at most the target's (e.g. class III: NH3-N <= 1.0 mg/L,
+    TP <= 0.2 mg/L in a river).
+
+    Parameters
+    ----------
+    stations
+        The park's stations; those of kind ``surface_water`` are judged.
+    hourly
+        Station code -> valid hourly values (columns ``pH``, ``DO``, ``CODMn``, ``NH3-N``,
+        ``TP`` [pH -; mg/L]), indexed by aware times of the start of each hour
+        (:func:`greenpark.environment.view.valid_wide`).
+    year
+        The evaluation year (local, park's zone).
+    timezone
+        IANA zone of the park.
+
+    Returns
+    -------
+    Value
+        1 when every section meets its target, 0 when one does not, ``None`` when a section
+        has no valid value in the year or no target class (and none fails), or the registry
+        has no section. Completeness: hours with a valid value / (sections x hours).
+
+    Notes
+    -----
+    The annual-mean rule follows the yearly assessment of 地表水环境质量评价办法（试行）
+    (环办〔2011〕22号): the class of the period's mean values by the single-factor rule.
+
+    References
+    ----------
+    .. [1] GB 3838-2002, table 1 (basic items) and clause 5 (single-factor assessment).
+    .. [2] 环办〔2011〕22号 地表水环境质量评价办法（试行）, data statistics (yearly).
+    """
+    id = "br_surface_water_class"
+    formula = (
+        "1 if every surface-water section's class (single-factor rule on the annual means "
+        "of its valid hourly pH, DO, CODMn, NH3-N, TP; GB 3838-2002 table 1) is at most its "
+        "target class, else 0"
+    )
+    sections = sorted((s for s in stations if s.kind == SURFACE_WATER), key=lambda s: s.code)
+    if not sections:
+        return _missing(id, formula, "no surface-water station in the registry")
+    names = list(SURFACE_WATER_PARAMETERS.values())
+    met: dict[str, bool | None] = {}
+    failed: list[str] = []
+    undecided: list[str] = []
+    per_station: dict[str, Any] = {}
+    valid_hours = 0
+    for st in sections:
+        body = st.water_body or "river"
+        target = TARGET_CLASSES.get((st.water_target_class or "").strip().upper())
+        frame = _of_year(hourly.get(st.code), year, timezone)
+        cols = [] if frame is None else [c for c in names if c in frame.columns]
+        means = frame[cols].mean().dropna().round(_MEAN_DECIMALS) if cols else pd.Series()
+        hours = int(frame[cols].notna().any(axis=1).sum()) if cols else 0
+        valid_hours += hours
+        if means.empty:
+            met[st.code] = None
+            undecided.append(f"{st.code} (no valid data in {year})")
+            continue
+        judged = water.overall_class(means.to_frame().T, body=body).iloc[0]
+        cls, cls_name = int(judged["class"]), str(judged["name"])
+        aim = "no target class" if target is None else f"target {water.CLASS_NAMES[target]}"
+        detail = ", ".join(_with_unit(k, float(v)) for k, v in means.items())
+        per_station[f"{st.code} class"] = _input(
+            cls,
+            "class (6 = 劣Ⅴ)",
+            f"GB 3838-2002 table 1 ({body}) on the annual means of {hours} valid h: {detail}; "
+            f"class {cls_name}, deciding {judged['deciding']}; {aim}",
+        )
+        if target is None:
+            met[st.code] = None
+            undecided.append(f"{st.code} (no target class in the registry)")
+            continue
+        met[st.code] = cls <= target
+        if cls > target:
+            failed.append(
+                f"{st.code} (class {cls_name} by {judged['deciding']}, target "
+                f"{water.CLASS_NAMES[target]})"
+            )
+    inputs = {
+        "sections_met": _input(
+            sum(v is True for v in met.values()), "stations", f"of {len(sections)} sections"
+        ),
+        **per_station,
+    }
+    completeness = valid_hours / (len(sections) * _hours(year))
+    note = _verdict_note(failed, undecided)
+    return Value(id, _verdict(met), UNITS[id], inputs, formula, completeness, note)
+
+
+def br_noise_zone(
+    stations: Sequence[MonitoringStation],
+    hourly: Mapping[str, pd.DataFrame],
+    *,
+    year: int,
+    timezone: str = "Asia/Shanghai",
+) -> Value:
+    """Basic requirement: every noise station meets its zone's limits day and night in
+    ``year`` (pass item: 1 met, 0 not met, ``None`` undecided).
+
+    The year's day level Ld is the energy mean of the station's valid hourly LAeq
+    [dB(A)] whose hour starts in 06:00-22:00 (local), the night level Ln that of those in
+    22:00-06:00 (the hours of the year, so the small hours of 1 January count; via
+    :func:`greenpark.standards.noise.day_night_levels` weighted by the hours of each day,
+    which equals the energy mean of all the hours). Both are compared with the GB 3096-2008
+    table 1 limits of the station's zone
+    (:func:`greenpark.standards.noise.gb3096_compliance`; e.g. zone 2: day 60, night
+    50 dB(A)); a level equal to its limit complies. The days whose own Ld or Ln exceeds
+    are counted and shown, not judged.
+
+    Parameters
+    ----------
+    stations
+        The park's stations; those of kind ``noise`` are judged.
+    hourly
+        Station code -> valid hourly LAeq [dB(A)] in column :data:`NOISE_COLUMN`, indexed
+        by aware times of the start of each hour.
+    year
+        The evaluation year (local, park's zone).
+    timezone
+        IANA zone of the park.
+
+    Returns
+    -------
+    Value
+        1 when every station's Ld and Ln are within its limits, 0 when one exceeds,
+        ``None`` when a station lacks valid day or night hours or a zone class (and none
+        exceeds), or the registry has no noise station. Completeness: valid hours /
+        (stations x hours).
+
+    References
+    ----------
+    .. [1] GB 3096-2008, clause 3 (昼间 06:00-22:00, 夜间 22:00-06:00), clause 5.1 and
+       table 1 (limits of each functional zone).
+    """
+    id = "br_noise_zone"
+    formula = (
+        "1 if at every noise station the year's Ld (energy mean of valid hourly LAeq, "
+        "06-22 h) and Ln (22-06 h) are within the GB 3096-2008 table 1 limits of its zone, "
+        "else 0"
+    )
+    points = sorted((s for s in stations if s.kind == NOISE), key=lambda s: s.code)
+    if not points:
+        return _missing(id, formula, "no noise station in the registry")
+    met: dict[str, bool | None] = {}
+    failed: list[str] = []
+    undecided: list[str] = []
+    per_station: dict[str, Any] = {}
+    valid_hours = 0
+    for st in points:
+        frame = _of_year(hourly.get(st.code), year, timezone)
+        series = None
+        if frame is not None and NOISE_COLUMN in frame.columns:
+            series = frame[NOISE_COLUMN].dropna()
+        if series is None or series.empty:
+            met[st.code] = None
+            undecided.append(f"{st.code} (no valid data in {year})")
+            continue
+        valid_hours += len(series)
+        daily = noise.day_night_levels(
+            series, timezone=timezone, day_start=DAY_START, night_start=NIGHT_START
+        )
+        levels: dict[str, float | None] = {}
+        counts: dict[str, int] = {}
+        for period, col, n in (("day", "ld", "n_day"), ("night", "ln", "n_night")):
+            has = daily[n] > 0
+            counts[period] = int(daily[n].sum())
+            levels[period] = (
+                round(
+                    noise.energy_mean(daily.loc[has, col], weights=daily.loc[has, n]),
+                    _MEAN_DECIMALS,
+                )
+                if has.any()
+                else None
+            )
+        zone = st.noise_zone_class
+        check: Mapping[str, Any] = {}
+        days_over: dict[str, str] = {"day": "", "night": ""}
+        if zone is not None:
+            try:
+                check = noise.gb3096_compliance(
+                    np.nan if levels["day"] is None else levels["day"],
+                    np.nan if levels["night"] is None else levels["night"],
+                    zone,
+                )
+            except ValueError:
+                check = {}
+            else:
+                by_day = noise.gb3096_compliance(daily["ld"], daily["ln"], zone)
+                for period, col in (("day", "ld"), ("night", "ln")):
+                    over = int((by_day[f"{period}_margin"] > 0).sum())
+                    days_over[period] = f"; {over} of {int(daily[col].notna().sum())} days above"
+        for period, key, hours in (("day", "Ld", "06-22 h"), ("night", "Ln", "22-06 h")):
+            limit = check.get(f"{period}_limit")
+            limit_text = "no limit" if limit is None else f"limit {limit:g} dB(A)"
+            per_station[f"{st.code} {key}"] = _input(
+                levels[period],
+                "dB(A)",
+                f"energy mean of {counts[period]} valid hourly LAeq {hours}; zone "
+                f"{zone or '-'} {limit_text} (GB 3096-2008 table 1){days_over[period]}",
+            )
+        if not check:
+            met[st.code] = None
+            why = "no zone class in the registry" if zone is None else f"zone {zone!r} unknown"
+            undecided.append(f"{st.code} ({why})")
+            continue
+        over = [
+            f"{key} {levels[p]:.1f} > {check[f'{p}_limit']:g} dB(A)"
+            for p, key in (("day", "Ld"), ("night", "Ln"))
+            if levels[p] is not None and check[f"{p}_exceeds"]
+        ]
+        if over:
+            met[st.code] = False
+            failed.append(f"{st.code} (zone {zone}: {', '.join(over)})")
+        elif levels["day"] is None or levels["night"] is None:
+            met[st.code] = None
+            gap = "day" if levels["day"] is None else "night"
+            undecided.append(f"{st.code} (no valid {gap} hours in {year})")
+        else:
+            met[st.code] = True
+    inputs = {
+        "stations_met": _input(
+            sum(v is True for v in met.values()), "stations", f"of {len(points)} stations"
+        ),
+        **per_station,
+    }
+    completeness = valid_hours / (len(points) * _hours(year))
+    note = _verdict_note(failed, undecided)
+    return Value(id, _verdict(met), UNITS[id], inputs, formula, completeness, note)
+
+
+def br_discharge_compliance(
+    stations: Sequence[MonitoringStation],
+    hourly: Mapping[str, pd.DataFrame],
+    *,
+    year: int,
+    timezone: str = "Asia/Shanghai",
+) -> Value:
+    """Basic requirement: every wastewater outlet complies with its discharge standard in
+    ``year`` (pass item: 1 met, 0 not met, ``None`` undecided).
+
+    As the environment page judges an outlet day by day
+    (:func:`greenpark.environment.view.outlet_summary`): the daily means (local days) of
+    the outlet's valid hourly values of each GB 18918-2002 indicator it measures (COD,
+    NH3-N, TP, TN [mg/L], pH [-]) against the table 1 limits of the class its
+    ``discharge_standard`` names (:func:`greenpark.standards.water.gb18918_compliance`;
+    e.g. class 1A: COD <= 50, NH3-N <= 5 (8 at <= 12 °C), TP <= 0.5, TN <= 15 mg/L), with
+    the daily mean water temperature choosing the NH3-N limit and the plant taken as built
+    from 2006-01-01 (:data:`greenpark.environment.view.ASSUMED_COMMISSIONED`). A day
+    exceeds when any indicator's daily mean exceeds its limit; an outlet complies when no
+    day of the year exceeds. The exceeding days and the compliance rate of the
+    station-days assessed ((assessed - exceeding) / assessed x 100) are inputs.
+
+    Parameters
+    ----------
+    stations
+        The park's stations; those of kind ``wastewater_outlet`` are judged.
+    hourly
+        Station code -> valid hourly values (columns named as in
+        :data:`greenpark.environment.view.OUTLET_PARAMETERS`: ``COD``, ``NH3-N``, ``TP``,
+        ``TN``, ``pH``, ``water_temp`` [mg/L; pH -; °C]), indexed by aware times of the
+        start of each hour.
+    year
+        The evaluation year (local, park's zone).
+    timezone
+        IANA zone of the park.
+
+    Returns
+    -------
+    Value
+        1 when no outlet exceeds on any day, 0 when one does, ``None`` when an outlet has
+        no valid data, or a standard other than a GB 18918-2002 class (the standards layer
+        holds no other discharge limits), and none exceeds; or the registry has no outlet.
+        Completeness: hours with a valid value / (outlets x hours).
+
+    References
+    ----------
+    .. [1] GB 18918-2002, clause 4.2 and table 1 (maximum daily-average concentrations),
+       note on water temperature.
+    """
+    id = "br_discharge_compliance"
+    formula = (
+        "1 if no wastewater outlet has a day whose daily mean of a GB 18918-2002 table 1 "
+        "indicator (COD, NH3-N, TP, TN, pH) exceeds the limit of its class, else 0"
+    )
+    outlets = sorted((s for s in stations if s.kind == OUTLET), key=lambda s: s.code)
+    if not outlets:
+        return _missing(id, formula, "no wastewater outlet station in the registry")
+    met: dict[str, bool | None] = {}
+    failed: list[str] = []
+    undecided: list[str] = []
+    per_station: dict[str, Any] = {}
+    valid_hours = assessed_days = exceeding_days = 0
+    for st in outlets:
+        cls = discharge_class(st.discharge_standard)
+        frame = _of_year(hourly.get(st.code), year, timezone)
+        limited = (
+            []
+            if frame is None
+            else [c for c in water.GB18918_INDICATORS if c in frame and frame[c].notna().any()]
+        )
+        hours = int(frame[limited].notna().any(axis=1).sum()) if limited else 0
+        valid_hours += hours
+        if cls is None:
+            met[st.code] = None
+            undecided.append(
+                f"{st.code} (standard {st.discharge_standard or 'not given'}: only "
+                "GB 18918-2002 classes are judged)"
+            )
+            continue
+        if not limited:
+            met[st.code] = None
+            undecided.append(f"{st.code} (no valid data in {year})")
+            continue
+        has_temp = frame is not None and WATER_TEMP in frame.columns
+        cols = limited + ([WATER_TEMP] if has_temp else [])
+        local_days = np.asarray(frame.index.tz_convert(timezone).date)
+        daily = frame[cols].groupby(local_days).mean().round(_MEAN_DECIMALS)
+        check = water.gb18918_compliance(
+            daily,
+            cls=cls,
+            commissioned=ASSUMED_COMMISSIONED,
+            water_temp=WATER_TEMP if has_temp else None,
+        )
+        exceeds = check.xs("exceeds", axis=1, level="field")
+        over = exceeds.fillna(False).astype(bool)
+        assessed = int(exceeds.notna().any(axis=1).sum())
+        exceeding = int(over.any(axis=1).sum())
+        by_indicator = ", ".join(f"{c} {int(over[c].sum())} d" for c in over if over[c].any())
+        per_station[f"{st.code} exceeding_days"] = _input(
+            exceeding,
+            "d",
+            f"of {assessed} days assessed: daily means of {', '.join(limited)} from {hours} "
+            f"valid h against GB 18918-2002 class {cls} table 1"
+            + (f"; exceeded: {by_indicator}" if by_indicator else ""),
+        )
+        assessed_days += assessed
+        exceeding_days += exceeding
+        if exceeding:
+            met[st.code] = False
+            failed.append(f"{st.code} ({exceeding} of {assessed} days exceed: {by_indicator})")
+        elif assessed == 0:
+            met[st.code] = None
+            undecided.append(f"{st.code} (no indicator with a class {cls} limit)")
+        else:
+            met[st.code] = True
+    rate = None if assessed_days == 0 else 100.0 * (assessed_days - exceeding_days) / assessed_days
+    inputs = {
+        "outlets_met": _input(
+            sum(v is True for v in met.values()), "stations", f"of {len(outlets)} outlets"
+        ),
+        "exceeding_station_days": _input(exceeding_days, "station-days", "any indicator over"),
+        "assessed_station_days": _input(assessed_days, "station-days", "a limited indicator"),
+        "compliance_rate": _input(rate, "%", "(assessed - exceeding) / assessed x 100"),
+        **per_station,
+    }
+    completeness = valid_hours / (len(outlets) * _hours(year))
+    note = _verdict_note(
+        failed,
+        undecided,
+        "plants taken as built from 2006-01-01 (GB 18918-2002 TP limits)",
+    )
+    return Value(id, _verdict(met), UNITS[id], inputs, formula, completeness, note)
+
+
 # --- a scheme's values --------------------------------------------------------------------
 
 
@@ -780,7 +1265,11 @@ class ParkData:
     ``book`` and ``previous`` are the ledger's books of ``year`` and ``year - 1`` (``None``
     without energy data); ``air_hourly`` maps ambient station codes to their valid hourly
     concentrations; ``outlet_flows`` outlet station codes to valid hourly flows [m³/h];
-    ``entries`` scheme name → indicator id → the value entered by hand for ``year``.
+    ``entries`` scheme name → indicator id → the value entered by hand for ``year``;
+    ``stations`` the park's surface-water, noise and outlet stations
+    (:class:`MonitoringStation`) and ``station_hourly`` station code → their valid hourly
+    values of ``year`` (the frames :func:`br_surface_water_class`, :func:`br_noise_zone`
+    and :func:`br_discharge_compliance` read).
     """
 
     year: int
@@ -793,6 +1282,8 @@ class ParkData:
     outlet_flows: Mapping[str, pd.Series] = field(default_factory=dict)
     timezone: str = "Asia/Shanghai"
     entries: Mapping[str, Mapping[str, ManualEntry]] = field(default_factory=dict)
+    stations: tuple[MonitoringStation, ...] = ()
+    station_hourly: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def value_added(self) -> float | None:
@@ -823,6 +1314,15 @@ COMPUTERS: Final[dict[str, dict[str, Computer]]] = {
         ),
         "air_good_day_ratio": lambda d: air_good_day_ratio(
             d.air_hourly, year=d.year, timezone=d.timezone
+        ),
+        "br_surface_water_class": lambda d: br_surface_water_class(
+            d.stations, d.station_hourly, year=d.year, timezone=d.timezone
+        ),
+        "br_noise_zone": lambda d: br_noise_zone(
+            d.stations, d.station_hourly, year=d.year, timezone=d.timezone
+        ),
+        "br_discharge_compliance": lambda d: br_discharge_compliance(
+            d.stations, d.station_hourly, year=d.year, timezone=d.timezone
         ),
     },
     "zero-carbon-park": {
