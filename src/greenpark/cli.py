@@ -672,6 +672,7 @@ from greenpark.cli_evaluate import evaluate  # noqa: E402
 from greenpark.cli_hj212 import hj212, quarantine  # noqa: E402
 from greenpark.cli_indicator import indicator  # noqa: E402
 from greenpark.cli_ledger import ledger, readings  # noqa: E402
+from greenpark.cli_sponge import sponge  # noqa: E402
 
 cli.add_command(dispatch)
 cli.add_command(evaluate)
@@ -680,6 +681,7 @@ cli.add_command(indicator)
 cli.add_command(ledger)
 cli.add_command(readings)
 cli.add_command(quarantine)
+cli.add_command(sponge)
 
 
 def main() -> None:

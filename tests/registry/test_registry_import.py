@@ -65,6 +65,8 @@ def test_import_good_files(store: Store) -> None:
         "station": 4,
         "asset": 4,
         "vehicle": 3,
+        "catchment": 3,
+        "sponge_facility": 4,
     }
     assert {k: c.inserted for k, c in report.counts.items()} == expected
     assert report.updated == 0

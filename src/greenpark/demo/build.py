@@ -5,8 +5,11 @@ year, number of days, generator version and whether the build completed. If the 
 is already complete, nothing is written and the report says ``reused=True``. Otherwise the
 previous demo park is deleted with explicit statements
 (:func:`greenpark.store.maintenance.delete_park`) and rebuilt: the registry in one
-transaction, then one transaction per station and per enterprise's meters; the build is
-marked complete only at the very end, so an interrupted build is redone next time.
+transaction, then one transaction per station and per enterprise's meters, then the
+synthetic daily rainfall (:mod:`greenpark.demo.sponge`, written by
+:func:`greenpark.store.sponge.write_rainfall` as ``greenpark sponge rainfall import`` does);
+the build is marked complete only at the very end, so an interrupted build is redone next
+time.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from greenpark.store.timeseries import write_measurements, write_readings
 #: Key of the demo's row in the ``meta`` table.
 META_KEY = "demo"
 #: Version of the generator; a stored demo of another version is rebuilt.
-DEMO_VERSION = 2
+DEMO_VERSION = 3
 #: ``source`` of the demo's station measurements.
 MEASUREMENT_SOURCE = "demo"
 
@@ -236,8 +239,9 @@ def build_demo(
         Rebuild even if the same demo is already complete.
     progress
         Called as ``progress(stage, done, total)`` with stages ``"cleanup"``,
-        ``"registry"``, ``"station data"``, ``"meter data"``, ``"ledger"`` and ``"day-ahead"``
-        (the station's schedule for the day after the data; builds of 14 days or more).
+        ``"registry"``, ``"station data"``, ``"meter data"``, ``"rainfall"``, ``"ledger"`` and
+        ``"day-ahead"`` (the station's schedule for the day after the data; builds of 14 days
+        or more).
     days
         Build only the first ``days`` days of the year (quick tests); ``None`` = all.
 
@@ -285,6 +289,7 @@ def build_demo(
     profiles = load_profiles()
     groups = series_groups(registry)
     _write_groups(store, seed, cal, registry, profiles, groups, ids, report_progress)
+    _write_rainfall(store, seed, cal, report_progress)
     _write_ledger(store, seed, cal.year, registry, report_progress)
     if cal.days >= DAY_AHEAD_MIN_DAYS:
         _write_day_ahead(store, report_progress)
@@ -309,6 +314,20 @@ def build_demo(
         reused=False,
         size=size,
     )
+
+
+def _write_rainfall(store: Store, seed: int, cal: Calendar, report_progress: Progress) -> None:
+    """The synthetic daily rainfall of the demo's days, through the import's store function."""
+    from greenpark.demo.sponge import RAINFALL_SOURCE, rainfall_series
+    from greenpark.store.maintenance import park_id
+    from greenpark.store.sponge import write_rainfall
+
+    report_progress("rainfall", 0, 1)
+    with store.write() as conn:
+        pid = park_id(conn, PARK_CODE)
+        assert pid is not None
+        write_rainfall(conn, pid, rainfall_series(seed, cal.year, cal.days), RAINFALL_SOURCE)
+    report_progress("rainfall", 1, 1)
 
 
 def _write_ledger(

@@ -2,7 +2,8 @@
 
 :func:`park_registry` returns a :class:`DemoRegistry`: the park, 104 fictional enterprises
 with GB 32100-2015 credit codes and three years of figures, certificates, sites, meters,
-monitoring stations, the assets of the multi-energy station and the bus fleet. The counts
+monitoring stations, the assets of the multi-energy station, the bus fleet and the sponge
+city's catchments with their facilities (:mod:`greenpark.demo.sponge`). The counts
 are fixed by :mod:`greenpark.demo.facts`; names, numbers and sizes are drawn from
 ``series_rng(seed, "registry")``. :meth:`DemoRegistry.rows` gives the rows in the shape
 :func:`greenpark.store.registry.upsert` takes (natural keys, references by key).
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from greenpark.demo import sponge
 from greenpark.demo.facts import park_facts
 from greenpark.demo.gaps import series_rng
 from greenpark.ingest.rows import ST_BY_KIND
@@ -315,6 +317,9 @@ class DemoRegistry:
     assets: tuple[dict[str, Any], ...]
     vehicles: tuple[dict[str, Any], ...]
     park: dict[str, Any] = field(default_factory=lambda: dict(PARK_ROW))
+    #: Sponge city: catchments and their facilities (``greenpark.demo.sponge``).
+    catchments: tuple[dict[str, Any], ...] = ()
+    sponge_facilities: tuple[dict[str, Any], ...] = ()
 
     def enterprise(self, code: str) -> EnterprisePlan:
         """The enterprise with code ``code`` (``"GA001"``)."""
@@ -401,6 +406,8 @@ class DemoRegistry:
             ],
             "asset": [{**a, "park": pc} for a in self.assets],
             "vehicle": [{**v, "park": pc} for v in self.vehicles],
+            "catchment": [{**c, "park": pc} for c in self.catchments],
+            "sponge_facility": [dict(f) for f in self.sponge_facilities],
         }
 
 
@@ -577,7 +584,15 @@ def park_registry(seed: int = 2023, year: int = 2025) -> DemoRegistry:
         stations=_stations(rng, enterprises),
         assets=_assets(),
         vehicles=_vehicles(rng, facts.new_energy_buses),
+        catchments=sponge.catchments(_largest_data_centre_site(enterprises)),
+        sponge_facilities=sponge.facilities(year),
     )
+
+
+def _largest_data_centre_site(enterprises: list[EnterprisePlan]) -> str | None:
+    """The site of the data centre with the largest IT load (its roofs form a catchment)."""
+    centres = [e for e in enterprises if e.role == ROLE_DATA_CENTRE]
+    return max(centres, key=lambda e: e.it_kw).site_code if centres else None
 
 
 def _enterprise_name(

@@ -25,6 +25,7 @@ from greenpark.store.schema import (
     METER_DIRECTIONS,
     NOISE_ZONE_CLASSES,
     SITE_KINDS,
+    SPONGE_FACILITY_KINDS,
     STATION_KINDS,
     VEHICLE_ENERGIES,
     WATER_BODIES,
@@ -252,6 +253,46 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("battery_kwh", "number", unit="kWh", minimum=0, help="battery capacity"),
         Column("in_service", "boolean", default=True, help="in service"),
     ),
+    "catchment": (
+        Column("code", "code", required=True, help="catchment code (汇水分区)"),
+        _park(),
+        Column("site", "code", help="code of the site or building it drains"),
+        Column("name", "text", required=True, help="name"),
+        Column("area_m2", "number", required=True, unit="m²", minimum=0, help="area (> 0)"),
+        Column(
+            "runoff_coefficient",
+            "number",
+            required=True,
+            unit="-",
+            minimum=0,
+            maximum=1,
+            help="composite runoff coefficient ψ (综合雨量径流系数), in (0, 1]",
+        ),
+        Column("note", "text", help="free text"),
+    ),
+    "sponge_facility": (
+        Column("code", "code", required=True, help="facility code"),
+        Column("catchment", "code", required=True, help="code of the catchment it serves"),
+        Column("name", "text", required=True, help="name"),
+        Column(
+            "kind", "choice", required=True, allowed=SPONGE_FACILITY_KINDS, help="facility type"
+        ),
+        Column(
+            "capture_volume_m3",
+            "number",
+            required=True,
+            unit="m³",
+            minimum=0,
+            help="effective capture volume (有效调蓄容积)",
+        ),
+        Column(
+            "in_service_from",
+            "date",
+            help="first day in service; counts in a year when on or before 31 December; "
+            "empty = always",
+        ),
+        Column("note", "text", help="free text"),
+    ),
 }
 
 
@@ -369,6 +410,16 @@ def _hj212_options(row: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
+def _above_zero(column: str, unit: str) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
+    def check(row: dict[str, Any]) -> list[tuple[str, str]]:
+        value = row.get(column)
+        if value is not None and value <= 0:
+            return [(column, f"{column} {value:g}{unit} must be above 0")]
+        return []
+
+    return check
+
+
 #: Checks across columns of one row, per kind.
 ROW_RULES: Final[Mapping[str, tuple[RowRule, ...]]] = {
     "high_tech_certificate": (
@@ -407,6 +458,15 @@ ROW_RULES: Final[Mapping[str, tuple[RowRule, ...]]] = {
             ("hj212",),
             _hj212_options,
             "`hj212` holds only the known link options with valid values (docs/hj212.md).",
+        ),
+    ),
+    "catchment": (
+        RowRule(("area_m2",), _above_zero("area_m2", " m²"), "`area_m2` > 0."),
+        RowRule(
+            ("runoff_coefficient",),
+            _above_zero("runoff_coefficient", ""),
+            "`runoff_coefficient` > 0 (GB/T 51345-2018 style volume method, "
+            "docs/evaluation-datacentre-sponge.md).",
         ),
     ),
 }

@@ -32,7 +32,8 @@ def kind_for_name(name: str) -> str | None:
     """The kind a file stem or sheet name names (case-insensitive, plural accepted)."""
     norm = normalise_header(name)
     for kind_name in KINDS:
-        if norm in (kind_name, kind_name + "s"):
+        plural = kind_name[:-1] + "ies" if kind_name.endswith("y") else kind_name + "s"
+        if norm in (kind_name, kind_name + "s", plural):
             return kind_name
     return None
 

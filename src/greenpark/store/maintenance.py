@@ -30,7 +30,10 @@ from greenpark.store.schema import (
     MeterMonth,
     MeterReading,
     Park,
+    RainfallDay,
     Site,
+    SpongeCatchment,
+    SpongeFacility,
     Station,
     Vehicle,
 )
@@ -48,6 +51,9 @@ PARK_TABLES: tuple[str, ...] = (
     "certification",
     "asset",
     "vehicle",
+    "sponge_facility",
+    "catchment",
+    "rainfall_day",
     "ledger_entry",
     "energy_target",
     "ledger_report",
@@ -113,6 +119,16 @@ def delete_park(conn: Connection, code: str) -> dict[str, int]:
     conn.execute(update(Meter).where(Meter.park_id == pid).values(parent_id=None))
     deleted["meter"] = conn.execute(delete(Meter).where(Meter.park_id == pid)).rowcount
     deleted["station"] = conn.execute(delete(Station).where(Station.park_id == pid)).rowcount
+    catchments = select(SpongeCatchment.id).where(SpongeCatchment.park_id == pid)
+    deleted["sponge_facility"] = conn.execute(
+        delete(SpongeFacility).where(SpongeFacility.catchment_id.in_(catchments.scalar_subquery()))
+    ).rowcount
+    deleted["catchment"] = conn.execute(
+        delete(SpongeCatchment).where(SpongeCatchment.park_id == pid)
+    ).rowcount
+    deleted["rainfall_day"] = conn.execute(
+        delete(RainfallDay).where(RainfallDay.park_id == pid)
+    ).rowcount
     conn.execute(update(Site).where(Site.park_id == pid).values(parent_id=None))
     deleted["site"] = conn.execute(delete(Site).where(Site.park_id == pid)).rowcount
     for name, model in (
@@ -162,6 +178,8 @@ def park_counts(conn: Connection, code: str) -> dict[str, int]:
         ("site", Site),
         ("asset", Asset),
         ("vehicle", Vehicle),
+        ("catchment", SpongeCatchment),
+        ("rainfall_day", RainfallDay),
         *BY_PARK_ID,
         ("enterprise", Enterprise),
     )
@@ -175,6 +193,12 @@ def park_counts(conn: Connection, code: str) -> dict[str, int]:
         counts[name] = count(
             select(func.count()).select_from(model).where(model.enterprise_id.in_(enterprises))
         )
+    counts["sponge_facility"] = count(
+        select(func.count())
+        .select_from(SpongeFacility)
+        .join(SpongeCatchment, SpongeCatchment.id == SpongeFacility.catchment_id)
+        .where(SpongeCatchment.park_id == pid)
+    )
     counts["park"] = 1
     return counts
 

@@ -2,9 +2,10 @@
 
 Rows are plain dicts as a user writes them in a CSV or Excel sheet: objects are named by
 their natural key (a park by ``code``, an enterprise by ``credit_code``, a site, meter,
-station, asset or vehicle by ``code``), and references use those keys (``park``,
-``enterprise``, ``site``, ``parent``), never database ids. :data:`KINDS` is the table of
-what can be imported; validation of values is the caller's job (``greenpark.registry``).
+station, asset, vehicle, catchment or sponge facility by ``code``), and references use those
+keys (``park``, ``enterprise``, ``site``, ``parent``, ``catchment``), never database ids.
+:data:`KINDS` is the table of what can be imported; validation of values is the caller's
+job (``greenpark.registry``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from greenpark.store.schema import (
     Meter,
     Park,
     Site,
+    SpongeCatchment,
+    SpongeFacility,
     Station,
     Vehicle,
 )
@@ -164,6 +167,20 @@ KINDS: dict[str, Kind] = {
             ("code",),
             (_PARK,),
             ("kind", "energy", "operator", "battery_kwh", "in_service"),
+        ),
+        Kind(
+            "catchment",
+            SpongeCatchment,
+            ("code",),
+            (_PARK, Reference("site", Site, "code", "site_id")),
+            ("name", "area_m2", "runoff_coefficient", "note"),
+        ),
+        Kind(
+            "sponge_facility",
+            SpongeFacility,
+            ("code",),
+            (Reference("catchment", SpongeCatchment, "code", "catchment_id", required=True),),
+            ("name", "kind", "capture_volume_m3", "in_service_from", "note"),
         ),
     )
 }

@@ -95,6 +95,18 @@ ENTRY_KINDS = (
 FACTOR_KINDS = ("electricity", "fuel", "purchased", "coal", "heating_value")
 #: Quantities a yearly budget caps.
 TARGET_QUANTITIES = ("tce", "tco2")
+#: Kinds of sponge-city facility (海绵设施) of a catchment (``greenpark.evaluation.sponge``):
+#: rain garden / bioretention, permeable paving, green roof, storage tank, retention pond,
+#: grassed swale, anything else.
+SPONGE_FACILITY_KINDS = (
+    "bioretention",
+    "permeable_pavement",
+    "green_roof",
+    "storage_tank",
+    "retention_pond",
+    "swale",
+    "other",
+)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -673,6 +685,68 @@ class EvaluationEntry(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     entered_by: Mapped[str | None] = mapped_column(String(64))
     entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+# --- sponge city (greenpark.evaluation.sponge, GB/T 51345-2018) ---------------------------
+
+
+class SpongeCatchment(Base):
+    """A catchment (汇水分区) of the park: its area [m²] and composite runoff coefficient
+    (综合雨量径流系数) [-]; its facilities hold the capture volume (:class:`SpongeFacility`)."""
+
+    __tablename__ = "catchment"
+    __table_args__ = (
+        CheckConstraint("area_m2 > 0", name="area_m2"),
+        CheckConstraint(
+            "runoff_coefficient > 0 AND runoff_coefficient <= 1", name="runoff_coefficient"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    area_m2: Mapped[float] = mapped_column(Float)  # [m²]
+    runoff_coefficient: Mapped[float] = mapped_column(Float)  # [-]
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class SpongeFacility(Base):
+    """A sponge-city facility of a catchment with its effective capture volume (有效调蓄容积)
+    [m³]; ``in_service_from`` None: in service in every year."""
+
+    __tablename__ = "sponge_facility"
+    __table_args__ = (
+        CheckConstraint(_in("kind", SPONGE_FACILITY_KINDS), name="kind"),
+        CheckConstraint("capture_volume_m3 >= 0", name="capture_volume_m3"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catchment_id: Mapped[int] = mapped_column(
+        ForeignKey("catchment.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    capture_volume_m3: Mapped[float] = mapped_column(Float)  # [m³]
+    in_service_from: Mapped[dt.date | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class RainfallDay(Base):
+    """The park's rainfall on one park-local calendar day [mm] and where the value comes
+    from (a gauge, the meteorological bureau, a synthetic demo series). One row per
+    (park, day); importing the day again replaces it."""
+
+    __tablename__ = "rainfall_day"
+    __table_args__ = (
+        UniqueConstraint("park_id", "day"),
+        CheckConstraint("rain_mm >= 0", name="rain_mm"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("park.id", ondelete="CASCADE"))
+    day: Mapped[dt.date] = mapped_column()
+    rain_mm: Mapped[float] = mapped_column(Float)  # [mm]
+    source: Mapped[str] = mapped_column(Text, default="")
 
 
 class AuditEvent(Base):

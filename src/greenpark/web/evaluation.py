@@ -48,6 +48,7 @@ from greenpark.evaluation.values import Value
 from greenpark.store.ledger import ParkRef, data_months, shown_park
 from greenpark.store.scoped import list_enterprises
 from greenpark.web.deps import StoreDep
+from greenpark.web.evaluation_sponge import EvaluationSpongePublic, sponge_public
 from greenpark.web.ledger import YearQuery
 from greenpark.web.ledger_models import LedgerParkPublic
 from greenpark.web.security import Reader, route
@@ -321,6 +322,11 @@ class EvaluationPublic(BaseModel):
     comparison: EvaluationComparisonPublic | None = Field(
         None,
         description="What-if comparison when `pv_mwp`, `gec_mwh` or `buses` was asked for.",
+    )
+    sponge: EvaluationSpongePublic | None = Field(
+        None,
+        description="Sponge city in the year: runoff volume capture ratio of each catchment "
+        "and of the park (GB/T 51345-2018 style), rainfall completeness; null without a year.",
     )
 
 
@@ -706,7 +712,8 @@ def evaluate_choice(store: StoreDep, choice: Choice) -> EvaluationPublic:
             "choose a year with ?year=",
         )
     ev = evaluate(store, choice.scheme, choice.year, park_code=choice.park.code)
-    return evaluation_public(ev, choice.years)
+    data = evaluation_public(ev, choice.years)
+    return data.model_copy(update={"sponge": sponge_public(store, choice.year, choice.park.code)})
 
 
 # --- what-if scenarios (issue 8, point 7) ------------------------------------------------
