@@ -67,6 +67,7 @@ from greenpark.store.db import Store
 from greenpark.store.ledger import ParkRef, resolve_park
 from greenpark.store.overview import time_zone
 from greenpark.store.schema import (
+    Certification,
     Enterprise,
     EnterpriseYear,
     HighTechCertificate,
@@ -196,6 +197,13 @@ def _enterprises(conn: Connection, park_id: int, year: int) -> tuple[EnterpriseR
         ).where(HighTechCertificate.enterprise_id.in_(ids))
     ):
         certs.setdefault(r.enterprise_id, []).append((r.valid_from, r.valid_to))
+    titles: dict[int, list[tuple[str, int]]] = {}
+    for r in conn.execute(
+        select(Certification.enterprise_id, Certification.kind, Certification.year).where(
+            Certification.enterprise_id.in_(ids)
+        )
+    ):
+        titles.setdefault(r.enterprise_id, []).append((r.kind, int(r.year)))
     out = []
     for e in ents:
         f = figures.get(e.id)
@@ -208,6 +216,7 @@ def _enterprises(conn: Connection, park_id: int, year: int) -> tuple[EnterpriseR
                 value_added=None if f is None else f.value_added,
                 gross_output=None if f is None else f.gross_output,
                 high_tech=tuple(sorted(certs.get(e.id, []))),
+                titles=tuple(sorted(titles.get(e.id, []))),
             )
         )
     return tuple(out)

@@ -64,6 +64,7 @@ from greenpark.standards import air, noise, water
 
 __all__ = [
     "ENTERED",
+    "GREEN_TITLES",
     "MANUAL",
     "NEW_ENERGY_BUS_ENERGIES",
     "NOISE_COLUMN",
@@ -87,6 +88,7 @@ __all__ = [
     "energy_productivity",
     "entered",
     "green_electricity_share",
+    "green_titles",
     "high_tech_output_share",
     "industrial_va_per_capita",
     "manual",
@@ -133,6 +135,15 @@ UNITS: Final[dict[str, str]] = {
     "br_surface_water_class": "-",
     "br_noise_zone": "-",
     "br_discharge_compliance": "-",
+    "green_titles": "enterprises",
+}
+
+#: Green-manufacturing titles of the registry (``certification.kind``) counted by
+#: :func:`green_titles`, with their labels.
+GREEN_TITLES: Final[dict[str, str]] = {
+    "national_green_factory": "national green factory",
+    "provincial_green_factory": "provincial green factory",
+    "national_green_data_centre": "national green data centre",
 }
 
 #: Column of the valid hourly equivalent sound level LAeq [dB(A)] in a noise station's frame.
@@ -283,6 +294,7 @@ class EnterpriseRecord:
     value_added: float | None
     gross_output: float | None
     high_tech: tuple[tuple[dt.date, dt.date], ...] = ()
+    titles: tuple[tuple[str, int], ...] = ()
 
     def high_tech_in(self, year: int) -> bool:
         """A certificate is valid on some day of ``year``."""
@@ -642,6 +654,40 @@ def high_tech_output_share(enterprises: Sequence[EnterpriseRecord], year: int) -
         "" if len(with_go) == n else f"{n - len(with_go)} of {n} enterprises report no gross output"
     )
     return Value(id, 100.0 * high / total, UNITS[id], inputs, formula, len(with_go) / n, note)
+
+
+def green_titles(enterprises: Sequence[EnterpriseRecord], year: int) -> Value:
+    """Enterprises of the park holding a green-manufacturing title granted in or before
+    ``year`` [enterprises]: national or provincial green factory, national green data centre
+    (MIIT green manufacturing system lists; the registry's ``certification`` table).
+
+    Shown beside the MIIT scheme, not scored: the indicator system has no row for it. The
+    inputs count each kind and list the enterprises by credit code with the year granted.
+    A title withdrawn later is not recorded in the registry and still counts.
+    """
+    id = "green_titles"
+    formula = (
+        "enterprises with a national or provincial green factory or national green data "
+        "centre title granted in or before the year"
+    )
+    holders = {
+        e.credit_code: sorted((y, k) for k, y in e.titles if k in GREEN_TITLES and y <= year)
+        for e in enterprises
+    }
+    holders = {code: t for code, t in holders.items() if t}
+    inputs: dict[str, Any] = {
+        kind: _input(
+            sum(any(k == kind for _, k in t) for t in holders.values()),
+            "enterprises",
+            f"registry: certification (kind {kind}, year <= {year})",
+        )
+        for kind in GREEN_TITLES
+    }
+    inputs["holders"] = [
+        f"{code} ({', '.join(f'{GREEN_TITLES[k]} {y}' for y, k in t)})"
+        for code, t in sorted(holders.items())
+    ]
+    return Value(id, float(len(holders)), UNITS[id], inputs, formula, 1.0, "")
 
 
 def industrial_va_per_capita(enterprises: Sequence[EnterpriseRecord], year: int) -> Value:
@@ -1333,6 +1379,9 @@ COMPUTERS: Final[dict[str, dict[str, Computer]]] = {
 
 #: Values shown beside a scheme's indicators (context, not scored).
 SUPPLEMENTARY: Final[dict[str, dict[str, Computer]]] = {
+    "miit-green-park": {
+        "green_titles": lambda d: green_titles(d.enterprises, d.year),
+    },
     "zero-carbon-park": {
         "renewable_share": lambda d: renewable_share(d.book),
         "green_electricity_share": lambda d: green_electricity_share(d.book),

@@ -34,6 +34,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from greenpark.auth import ForbiddenError, Permission, Principal
+from greenpark.config import Settings
 from greenpark.errors import InputError
 from greenpark.evaluation import IndicatorScore, available_schemes, load_scheme
 from greenpark.evaluation.catalogue import Indicator
@@ -47,7 +48,7 @@ from greenpark.evaluation.service import Evaluation, YearEvaluation, evaluate
 from greenpark.evaluation.values import Value
 from greenpark.store.ledger import ParkRef, data_months, shown_park
 from greenpark.store.scoped import list_enterprises
-from greenpark.web.deps import StoreDep
+from greenpark.web.deps import SettingsDep, StoreDep
 from greenpark.web.evaluation_sponge import EvaluationSpongePublic, sponge_public
 from greenpark.web.ledger import YearQuery
 from greenpark.web.ledger_models import LedgerParkPublic
@@ -676,6 +677,7 @@ def read_evaluation(
     pv_mwp: str | None = None,
     gec_mwh: str | None = None,
     buses: str | None = None,
+    settings: Settings | None = None,
 ) -> EvaluationPublic:
     """The park's evaluation against ``scheme`` in ``year`` (default: the newest year with
     energy data), with up to two years before it, and the what-if comparison when
@@ -695,7 +697,8 @@ def read_evaluation(
     choice = choose(store, scheme, year)
     data = evaluate_choice(store, choice)
     if scenario is not None and choice.year is not None:
-        data = data.model_copy(update={"comparison": compare(store, choice, [scenario])})
+        compared = compare(store, choice, [scenario], settings)
+        data = data.model_copy(update={"comparison": compared})
     return data
 
 
@@ -842,9 +845,13 @@ def comparison_public(
 
 
 def compare(
-    store: StoreDep, choice: Choice, scenarios: Sequence[Scenario]
+    store: StoreDep,
+    choice: Choice,
+    scenarios: Sequence[Scenario],
+    settings: Settings | None = None,
 ) -> EvaluationComparisonPublic:
-    """``scenarios`` compared with today in the scheme and year ``choice`` names.
+    """``scenarios`` compared with today in the scheme and year ``choice`` names (added PV
+    re-runs the station's dispatch with the app's ``settings``' gas and carbon prices).
 
     Raises
     ------
@@ -856,7 +863,12 @@ def compare(
             "no year with energy data to compare scenarios in; choose a year with ?year="
         )
     results = evaluate_scenarios(
-        store, choice.scheme, choice.year, scenarios, park_code=choice.park.code
+        store,
+        choice.scheme,
+        choice.year,
+        scenarios,
+        park_code=choice.park.code,
+        settings=settings,
     )
     return comparison_public(choice.scheme, choice.year, results)
 
@@ -980,6 +992,7 @@ BusesQuery = Annotated[
 
 def api_evaluation(
     store: StoreDep,
+    settings: SettingsDep,
     principal: Reader,
     scheme: SchemeQuery = DEFAULT_SCHEME,
     year: YearQuery = None,
@@ -998,12 +1011,20 @@ def api_evaluation(
     what-if scenario side by side (a value that is not a number >= 0 is a 400 naming the
     field). Whole-park callers only (403 otherwise)."""
     return read_evaluation(
-        store, principal, scheme, year, pv_mwp=pv_mwp, gec_mwh=gec_mwh, buses=buses
+        store,
+        principal,
+        scheme,
+        year,
+        pv_mwp=pv_mwp,
+        gec_mwh=gec_mwh,
+        buses=buses,
+        settings=settings,
     )
 
 
 def api_evaluation_scenarios(
     store: StoreDep,
+    settings: SettingsDep,
     principal: Reader,
     body: ScenariosIn,
     scheme: SchemeQuery = DEFAULT_SCHEME,
@@ -1018,12 +1039,13 @@ def api_evaluation_scenarios(
     (403 otherwise)."""
     _refuse_restricted(principal)
     scenarios = scenarios_of(body.scenarios)
-    return compare(store, choose(store, scheme, year), scenarios)
+    return compare(store, choose(store, scheme, year), scenarios, settings)
 
 
 def evaluation_page(
     request: Request,
     store: StoreDep,
+    settings: SettingsDep,
     principal: Reader,
     scheme: SchemeQuery = DEFAULT_SCHEME,
     year: YearQuery = None,
@@ -1056,7 +1078,8 @@ def evaluation_page(
     try:
         scenario = what_if(pv_mwp, gec_mwh, buses)
         if scenario is not None and choice.year is not None:
-            data = data.model_copy(update={"comparison": compare(store, choice, [scenario])})
+            compared = compare(store, choice, [scenario], settings)
+            data = data.model_copy(update={"comparison": compared})
     except InputError as exc:
         what_if_error = str(exc)
     return templates.TemplateResponse(
