@@ -77,6 +77,25 @@ def _per_step_mw(series: pd.Series, unit: str, zone: ZoneInfo) -> pd.Series:
     return out
 
 
+def _loads(mw: dict[str, pd.Series], assets: list[dict[str, Any]], index: Any) -> pd.DataFrame:
+    """The station's loads from its roles' power [MW]: district electricity = grid import +
+    engines + PV - cooling delivered / the electric chillers' mean rated COP (not below 0),
+    heat and cooling delivered, PV per unit of its rating."""
+    cop = [float(a["cop"]) for a in assets if a["kind"] == "electric_chiller" and a.get("cop")]
+    chiller_cop = float(np.mean(cop)) if cop else math.inf
+    pv_mw = sum(float(a["p_nom"] or 0) for a in assets if a["kind"] == "pv") / 1000.0
+    el = mw["grid"] + mw["engines"] + mw["pv"] - mw["cool"] / chiller_cop
+    return pd.DataFrame(
+        {
+            "el": el.clip(lower=0.0),
+            "heat": mw["heat"],
+            "cool": mw["cool"],
+            "pv": mw["pv"] / pv_mw if pv_mw > 0 else mw["pv"] * 0.0,
+        },
+        index=index,
+    )
+
+
 def history_frame(
     conn: Any, park: ParkRef, assets: list[dict[str, Any]], day: dt.date, zone: ZoneInfo
 ) -> pd.DataFrame:
@@ -101,19 +120,7 @@ def history_frame(
                        ("cool", "GJ")):  # fmt: skip
         s = db.role_readings(conn, meters[role], start, end)
         cols[role] = _per_step_mw(s, unit, zone).reindex(index) if len(s) else pd.Series(0.0, index)
-    cop = [float(a["cop"]) for a in assets if a["kind"] == "electric_chiller" and a.get("cop")]
-    chiller_cop = float(np.mean(cop)) if cop else math.inf
-    pv_mw = sum(float(a["p_nom"] or 0) for a in assets if a["kind"] == "pv") / 1000.0
-    frame = pd.DataFrame(
-        {
-            "el": cols["grid"] + cols["engines"] + cols["pv"] - cols["cool"] / chiller_cop,
-            "heat": cols["heat"],
-            "cool": cols["cool"],
-            "pv": cols["pv"] / pv_mw if pv_mw > 0 else 0.0,
-        },
-        index=index,
-    )
-    frame["el"] = frame["el"].clip(lower=0.0)
+    frame = _loads(cols, assets, index)
     temp = db.temperature(conn, park.id, start, end)
     if len(temp):
         temp.index = temp.index.tz_convert(zone).tz_localize(None)
@@ -156,20 +163,7 @@ def station_hours(
             continue
         h = db.role_hourly(conn, meters[role], start, end).reindex(hours)
         mw[role] = (h["quantity"] * factor).where(h["covered"] >= 1.0 - 1e-6)
-    cop = [float(a["cop"]) for a in assets if a["kind"] == "electric_chiller" and a.get("cop")]
-    chiller_cop = float(np.mean(cop)) if cop else math.inf
-    pv_mw = sum(float(a["p_nom"] or 0) for a in assets if a["kind"] == "pv") / 1000.0
-    frame = pd.DataFrame(
-        {
-            "el": (mw["grid"] + mw["engines"] + mw["pv"] - mw["cool"] / chiller_cop).clip(
-                lower=0.0
-            ),
-            "heat": mw["heat"],
-            "cool": mw["cool"],
-            "pv": mw["pv"] / pv_mw if pv_mw > 0 else mw["pv"] * 0.0,
-        },
-        index=hours,
-    )
+    frame = _loads(mw, assets, hours)
     frame.index = frame.index.tz_convert(zone).tz_localize(None)
     return frame
 

@@ -904,6 +904,32 @@ def _verdict(met: Mapping[str, bool | None]) -> float | None:
     return 1.0
 
 
+def _station_verdict(
+    id: str,
+    formula: str,
+    met: Mapping[str, bool | None],
+    what: str,
+    extra: Mapping[str, Any],
+    valid_hours: float,
+    year: int,
+    failed: Sequence[str],
+    undecided: Sequence[str],
+    *notes: str,
+) -> Value:
+    """The pass-item :class:`Value` of a basic requirement judged station by station:
+    ``met`` per station, ``what`` they are (sections, stations, outlets), ``extra`` inputs
+    (per station and totals), completeness = valid hours / (stations x hours of the year)."""
+    inputs = {
+        f"{what}_met": _input(
+            sum(v is True for v in met.values()), "stations", f"of {len(met)} {what}"
+        ),
+        **extra,
+    }
+    completeness = valid_hours / (len(met) * _hours(year)) if met else 0.0
+    note = _verdict_note(failed, undecided, *notes)
+    return Value(id, _verdict(met), UNITS[id], inputs, formula, completeness, note)
+
+
 def _verdict_note(failed: Sequence[str], undecided: Sequence[str], *notes: str) -> str:
     parts = []
     if failed:
@@ -1015,15 +1041,9 @@ def br_surface_water_class(
                 f"{st.code} (class {cls_name} by {judged['deciding']}, target "
                 f"{water.CLASS_NAMES[target]})"
             )
-    inputs = {
-        "sections_met": _input(
-            sum(v is True for v in met.values()), "stations", f"of {len(sections)} sections"
-        ),
-        **per_station,
-    }
-    completeness = valid_hours / (len(sections) * _hours(year))
-    note = _verdict_note(failed, undecided)
-    return Value(id, _verdict(met), UNITS[id], inputs, formula, completeness, note)
+    return _station_verdict(
+        id, formula, met, "sections", per_station, valid_hours, year, failed, undecided
+    )
 
 
 def br_noise_zone(
@@ -1156,15 +1176,9 @@ def br_noise_zone(
             undecided.append(f"{st.code} (no valid {gap} hours in {year})")
         else:
             met[st.code] = True
-    inputs = {
-        "stations_met": _input(
-            sum(v is True for v in met.values()), "stations", f"of {len(points)} stations"
-        ),
-        **per_station,
-    }
-    completeness = valid_hours / (len(points) * _hours(year))
-    note = _verdict_note(failed, undecided)
-    return Value(id, _verdict(met), UNITS[id], inputs, formula, completeness, note)
+    return _station_verdict(
+        id, formula, met, "stations", per_station, valid_hours, year, failed, undecided
+    )
 
 
 def br_discharge_compliance(
@@ -1283,22 +1297,16 @@ def br_discharge_compliance(
         else:
             met[st.code] = True
     rate = None if assessed_days == 0 else 100.0 * (assessed_days - exceeding_days) / assessed_days
-    inputs = {
-        "outlets_met": _input(
-            sum(v is True for v in met.values()), "stations", f"of {len(outlets)} outlets"
-        ),
+    extra = {
         "exceeding_station_days": _input(exceeding_days, "station-days", "any indicator over"),
         "assessed_station_days": _input(assessed_days, "station-days", "a limited indicator"),
         "compliance_rate": _input(rate, "%", "(assessed - exceeding) / assessed x 100"),
         **per_station,
     }
-    completeness = valid_hours / (len(outlets) * _hours(year))
-    note = _verdict_note(
-        failed,
-        undecided,
+    return _station_verdict(
+        id, formula, met, "outlets", extra, valid_hours, year, failed, undecided,
         "plants taken as built from 2006-01-01 (GB 18918-2002 TP limits)",
-    )
-    return Value(id, _verdict(met), UNITS[id], inputs, formula, completeness, note)
+    )  # fmt: skip
 
 
 # --- a scheme's values --------------------------------------------------------------------
