@@ -251,11 +251,12 @@ def test_cli_enter_with_a_file_and_list(park: Store, park_url: str, tmp_path: Pa
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0] == ("scheme,year,id,value,unit,evidence,evidence_sha256,note,entered_by,"
-                        "entered_at")  # fmt: skip
+                        "entered_at,evidence_stored")  # fmt: skip
     sha = hashlib.sha256(b"%PDF-1.4 survey").hexdigest()
     assert sha == file_sha256(doc)
     assert lines[1].startswith(f"{MIIT},2023,green_coverage,15,%,green-survey.pdf,{sha},,cli")
     assert lines[2].startswith(f"{MIIT},2023,renewable_share,40,%,consultant,,")
+    assert lines[1].endswith(",yes") and lines[2].endswith(",")
     assert _run(park_url, "indicator", "list", "--year", "2022").output.count("\n") == 1
     # evaluate prints the entry's provenance
     r = _run(park_url, "evaluate", "--scheme", MIIT, "--year", "2023")

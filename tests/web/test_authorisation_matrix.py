@@ -82,6 +82,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "/api/admin/tokens/{token_id}/revoke": {"token_id": "TOKEN"},
     "/enterprises/{credit_code}/energy": {"credit_code": "E1"},
     "/api/enterprises/{credit_code}/energy": {"credit_code": "E1"},
+    "/api/evaluation/evidence/{sha256}": {"sha256": "0" * 64},
 }
 
 #: Examples outside the enterprise user's scope (E1): E2's pages and E3's gas meter.
@@ -107,6 +108,7 @@ WHOLE_PARK_ONLY: frozenset[str] = frozenset(
         "/evaluation",
         "/api/evaluation",
         "/api/evaluation/scenarios",
+        "/api/evaluation/evidence/{sha256}",
     }
 )
 
@@ -151,8 +153,12 @@ JSONS: dict[tuple[str, str], dict[str, Any]] = {
 #: What a route answers a caller its permission admits when the fixture park cannot give
 #: it what it needs: the park has no energy station, so the day-ahead run is refused with
 #: the reason (400, "no station assets"), after the permission check has let the caller in
-#: (a caller without the permission still gets 401/403 first).
-FIXTURE_ANSWERS: dict[tuple[str, str], int] = {("POST", "/api/energy-station/day-ahead"): 400}
+#: (a caller without the permission still gets 401/403 first); the park stores no evidence
+#: file, so the download answers 404 (the whole-park check comes first: 403 for E1's user).
+FIXTURE_ANSWERS: dict[tuple[str, str], int] = {
+    ("POST", "/api/energy-station/day-ahead"): 400,
+    ("GET", "/api/evaluation/evidence/{sha256}"): 404,
+}
 
 #: Answers that differ when the caller uses an API token instead of a session:
 #: an API token is revoked, not logged out.

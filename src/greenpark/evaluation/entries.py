@@ -13,7 +13,8 @@ entered them. An entry is (scheme, year, id, value, unit, evidence, evidence_sha
   in a unit it was not given in;
 - ``evidence``: required: a document reference, URL or file name;
 - ``evidence_sha256``: (optional) the SHA-256 of an attached file, 64 hex digits
-  (:func:`file_sha256`; the file is hashed, not copied);
+  (:func:`file_sha256`); the file itself is stored in ``evaluation_evidence`` when it is
+  given (``greenpark indicator enter --file``, an import's ``file`` column);
 - ``note``: free text.
 
 :func:`check_entries` names every bad field by row and column; the writes are in

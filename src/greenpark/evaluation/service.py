@@ -641,6 +641,7 @@ def enter_indicators(
     first_row: int = 2,
     ip: str | None = None,
     via: str | None = None,
+    files: Iterable[tuple[str, bytes, str | None]] = (),
 ) -> EntriesWritten:
     """Check and store indicator values entered by hand, all or nothing, audited
     (``evaluation.entry``: who, when, how (``via``: session, token, command line), and the
@@ -649,13 +650,15 @@ def enter_indicators(
     ``rows`` have the fields of :data:`greenpark.evaluation.entries.ENTRY_FIELDS`;
     ``first_row`` is the row number of ``rows[0]`` in the errors (2 under a CSV header).
     An entry for the same park, scheme, indicator and year replaces the stored one.
+    ``files`` are evidence files ``(filename, bytes, content type or None)`` stored in the
+    same transaction (:func:`greenpark.store.evaluation.put_evidence`; the same bytes once).
 
     Raises
     ------
     RowsError
         Every bad field, named by row and column; nothing is written.
     InputError
-        No such park.
+        No such park; an evidence file too large (nothing is written).
     """
     with store.read() as conn:
         park = resolve_park(conn, park_code)
@@ -664,6 +667,10 @@ def enter_indicators(
         raise RowsError(sorted(checked.errors, key=lambda e: e.row))
     now = dt.datetime.now(dt.UTC)
     with store.write() as conn:
+        stored = [
+            entries_db.put_evidence(conn, park.id, name, data, kind, who, now=now)
+            for name, data, kind in files
+        ]
         new, replaced = entries_db.upsert_entries(conn, park.id, checked.good, who=who, now=now)
         audit(
             conn,
@@ -675,6 +682,7 @@ def enter_indicators(
                 "via": via,
                 "new": new,
                 "entries": [{k: e[k] for k in _AUDITED} for e in checked.good],
+                **({"files": stored} if stored else {}),
                 "replaced": [
                     {k: _jsonable(v) for k, v in r.items() if k != "park_id"} for r in replaced
                 ],

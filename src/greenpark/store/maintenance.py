@@ -21,6 +21,7 @@ from greenpark.store.schema import (
     Enterprise,
     EnterpriseYear,
     EvaluationEntry,
+    EvaluationEvidence,
     HighTechCertificate,
     LedgerEntry,
     LedgerReport,
@@ -59,6 +60,7 @@ PARK_TABLES: tuple[str, ...] = (
     "ledger_report",
     "dispatch_run",
     "evaluation_entry",
+    "evaluation_evidence",
     "enterprise",
     "park",
 )
@@ -66,13 +68,14 @@ PARK_TABLES: tuple[str, ...] = (
 
 #: Tables whose rows belong to a park through their ``park_id`` alone (the ledger's hand
 #: entries, budgets and issued reports; the station's day-ahead runs; the evaluation
-#: indicators entered by hand).
+#: indicators entered by hand and their evidence files).
 BY_PARK_ID: tuple[tuple[str, Any], ...] = (
     ("ledger_entry", LedgerEntry),
     ("energy_target", EnergyTarget),
     ("ledger_report", LedgerReport),
     ("dispatch_run", DispatchRun),
     ("evaluation_entry", EvaluationEntry),
+    ("evaluation_evidence", EvaluationEvidence),
 )
 
 

@@ -667,8 +667,9 @@ class EvaluationEntry(Base):
     ``indicator`` is the catalogue id within ``scheme`` (the ``load_scheme`` name) and
     ``value`` is in ``unit``, the catalogue row's unit (0/1 for pass items). ``evidence``
     names a document, URL or file; ``evidence_sha256`` is the SHA-256 of an attached file
-    (hashed, not copied). One row per (park, scheme, indicator, year); entering it again
-    replaces the value (the audit log keeps the old one).
+    (its bytes in :class:`EvaluationEvidence` when it was given as a file). One row per
+    (park, scheme, indicator, year); entering it again replaces the value (the audit log
+    keeps the old one).
     """
 
     __tablename__ = "evaluation_entry"
@@ -685,6 +686,27 @@ class EvaluationEntry(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     entered_by: Mapped[str | None] = mapped_column(String(64))
     entered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class EvaluationEvidence(Base):
+    """An evidence file of the values entered by hand, stored as its bytes
+    (``greenpark.store.evaluation.put_evidence``), keyed by its SHA-256 (64 lower-case hex
+    digits) within the park: the same bytes are stored once per park, and an entry's
+    ``evidence_sha256`` names the file it rests on. ``size`` is in bytes (at most
+    ``greenpark.store.evaluation.MAX_EVIDENCE_BYTES``).
+    """
+
+    __tablename__ = "evaluation_evidence"
+    park_id: Mapped[int] = mapped_column(
+        ForeignKey("park.id", ondelete="CASCADE"), primary_key=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)  # bytes
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str | None] = mapped_column(String(64))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 # --- sponge city (greenpark.evaluation.sponge, GB/T 51345-2018) ---------------------------

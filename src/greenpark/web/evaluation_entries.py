@@ -1,26 +1,44 @@
 """``POST /api/evaluation/entries``: evaluation indicators entered by hand with their
-evidence, for the park the app shows (:func:`greenpark.store.ledger.shown_park`).
+evidence, for the park the app shows (:func:`greenpark.store.ledger.shown_park`), and
+``GET /api/evaluation/evidence/{sha256}``: a stored evidence file, as a download.
 
 Thin over :func:`greenpark.evaluation.service.enter_indicators`, which checks every item
 against the scheme's catalogue (:mod:`greenpark.evaluation.entries`), writes all or nothing
 and audits the write (``evaluation.entry``, with the old values and how: session or token).
-The values are park data: the route needs ``edit`` and a whole-park caller.
+The values are park data: the route needs ``edit`` and a whole-park caller. The evidence
+files are read like the evaluation: ``read`` and a whole-park caller.
 """
 
 from __future__ import annotations
 
-from typing import Final
+import re
+from typing import Annotated, Final
+from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from greenpark.auth import ForbiddenError, Permission
+from greenpark.errors import NotFoundError
 from greenpark.evaluation.service import enter_indicators
+from greenpark.store.evaluation import get_evidence
+from greenpark.store.ledger import resolve_park
 from greenpark.web.deps import StoreDep, shown_park_code
-from greenpark.web.security import Editor, client_ip, route
+from greenpark.web.security import Editor, Reader, client_ip, route
 
 #: Most values one request may carry.
 MAX_ENTRIES: Final = 1_000
+#: Characters kept in the plain ``filename=`` of a download (the rest become ``_``; the
+#: full name goes in ``filename*``, RFC 6266).
+_UNSAFE_FILENAME: Final = re.compile(r"[^A-Za-z0-9._-]")
+
+Sha256Path = Annotated[
+    str,
+    Path(
+        pattern="^[0-9a-fA-F]{64}$",
+        description="SHA-256 of the evidence file (an entry's evidence_sha256).",
+    ),
+]
 
 
 class IndicatorEntryIn(BaseModel):
@@ -95,8 +113,35 @@ def api_evaluation_entries(
     )
 
 
+def api_evaluation_evidence(sha256: Sha256Path, store: StoreDep, who: Reader) -> Response:
+    """An evidence file stored with the values entered by hand (``greenpark indicator enter
+    --file``, an import's ``file`` column), as a download with its content type and file
+    name. For whole-park callers, like the evaluation (403 otherwise); 404 when no file with
+    this SHA-256 is stored for the park the app shows."""
+    if not who.whole_park:
+        raise ForbiddenError("evaluation evidence is park data: it needs a whole-park role")
+    code = shown_park_code(store)
+    with store.read() as conn:
+        row = get_evidence(conn, resolve_park(conn, code).id, sha256)
+    if row is None:
+        raise NotFoundError(f"no evidence file with SHA-256 {sha256.lower()} is stored")
+    name = row["filename"]
+    plain = _UNSAFE_FILENAME.sub("_", name) or "evidence"
+    return Response(
+        bytes(row["data"]),
+        media_type=row["content_type"],
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+            ),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 def add_routes(app: FastAPI) -> None:
-    """Register ``POST /api/evaluation/entries`` (EDIT) on ``app``."""
+    """Register ``POST /api/evaluation/entries`` (EDIT) and
+    ``GET /api/evaluation/evidence/{sha256}`` (READ) on ``app``."""
     route(
         app,
         "/api/evaluation/entries",
@@ -104,5 +149,20 @@ def add_routes(app: FastAPI) -> None:
         Permission.EDIT,
         methods=("POST",),
         response_model=IndicatorEntriesWrittenPublic,
+        tags=["evaluation"],
+    )
+    route(
+        app,
+        "/api/evaluation/evidence/{sha256}",
+        api_evaluation_evidence,
+        Permission.READ,
+        response_class=Response,
+        responses={
+            200: {
+                "content": {"application/octet-stream": {}},
+                "description": "The evidence file's bytes, with its content type.",
+            },
+            404: {"description": "No evidence file with this SHA-256 is stored."},
+        },
         tags=["evaluation"],
     )
