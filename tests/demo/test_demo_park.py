@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import fields
 
@@ -203,7 +204,13 @@ def test_assets_and_vehicles(registry) -> None:  # type: ignore[no-untyped-def]
     assert assets["boiler"]["efficiency"] == pytest.approx(0.92)
     assert assets["battery"]["p_nom"] > 0 and assets["battery"]["e_nom"] > 0
     buses = registry.vehicles
-    assert len(buses) == 60 and all(v["energy"] == "battery_electric" for v in buses)
+    electric = [v for v in buses if v["energy"] == "battery_electric"]
+    diesel = [v for v in buses if v["energy"] == "diesel"]
+    assert len(electric) == 60 and all(v["in_service"] for v in electric)
+    # the retired diesel buses: out of service now, each with the day it left
+    assert len(diesel) == len(buses) - 60 == 24
+    assert not any(v["in_service"] for v in diesel) and all(v["in_service_to"] for v in diesel)
+    assert all(v["in_service_from"] <= dt.date(registry.year, 12, 31) for v in buses)
 
 
 def test_rows_match_the_store_kinds(registry) -> None:  # type: ignore[no-untyped-def]

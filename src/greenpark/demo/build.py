@@ -48,7 +48,7 @@ from greenpark.store.timeseries import write_measurements, write_readings
 #: Key of the demo's row in the ``meta`` table.
 META_KEY = "demo"
 #: Version of the generator; a stored demo of another version is rebuilt.
-DEMO_VERSION = 3
+DEMO_VERSION = 4
 #: ``source`` of the demo's station measurements.
 MEASUREMENT_SOURCE = "demo"
 

@@ -351,6 +351,10 @@ class DemoRegistry:
                     "revenue": e.revenue[i],
                     "gross_output": e.gross_output[i],
                     "value_added": e.value_added[i],
+                    # head count of the year: today's scaled by revenue^0.6 (no draw)
+                    "employees": max(8, round(e.employees * (e.revenue[i] / e.revenue[-1]) ** 0.6))
+                    if e.revenue[-1] > 0
+                    else e.employees,
                 }
                 for e in self.enterprises
                 for i, y in enumerate(years)
@@ -583,7 +587,7 @@ def park_registry(seed: int = 2023, year: int = 2025) -> DemoRegistry:
         meters=_meters(enterprises),
         stations=_stations(rng, enterprises),
         assets=_assets(),
-        vehicles=_vehicles(rng, facts.new_energy_buses),
+        vehicles=_vehicles(rng, facts.new_energy_buses, year),
         catchments=sponge.catchments(_largest_data_centre_site(enterprises)),
         sponge_facilities=sponge.facilities(year),
     )
@@ -840,16 +844,54 @@ def _assets() -> tuple[dict[str, Any], ...]:
     # fmt: on
 
 
-def _vehicles(rng: np.random.Generator, buses: int) -> tuple[dict[str, Any], ...]:
+#: Diesel buses the demo fleet retired (half two years before the demo year, half at the end
+#: of the year before), so the years side by side show the new-energy share rising.
+RETIRED_DIESEL_BUSES = 24
+
+
+def _vehicles(rng: np.random.Generator, buses: int, year: int) -> tuple[dict[str, Any], ...]:
+    """The bus fleet: ``buses`` battery-electric buses entering service over the seven years
+    before ``year`` (a third of them in its last two years and the year itself), and
+    :data:`RETIRED_DIESEL_BUSES` diesel buses out of service now with the day they left.
+    Service dates follow from the bus number (no draw of ``rng``, so the rest of the demo
+    is unchanged by them)."""
     models = (258.0, 282.0, 350.0)  # battery capacity of the bus models [kWh]
-    return tuple(
+    operator = "Gui'an New Area Public Transport Co. (demo)"
+
+    def entered(i: int) -> dt.date:
+        if i <= 24:  # six a year, seven to four years before
+            return dt.date(year - 7 + (i - 1) // 6, 1 + 2 * ((i - 1) % 6), 1)
+        if i <= 42:
+            return dt.date(year - 2, 1 + (i - 25) % 12, 15)
+        if i <= 51:
+            return dt.date(year - 1, i - 42, 1)
+        return dt.date(year, 1 + (i - 52) % 12, 1)
+
+    electric = tuple(
         {
             "code": f"GA-BUS-{i:03d}",
             "kind": "bus",
             "energy": "battery_electric",
-            "operator": "Gui'an New Area Public Transport Co. (demo)",
+            "operator": operator,
             "battery_kwh": models[int(rng.integers(len(models)))],
             "in_service": True,
+            "in_service_from": entered(i),
+            "in_service_to": None,
         }
         for i in range(1, buses + 1)
     )
+    diesel = tuple(
+        {
+            "code": f"GA-BUS-D{j:02d}",
+            "kind": "bus",
+            "energy": "diesel",
+            "operator": operator,
+            "battery_kwh": None,
+            "in_service": False,
+            "in_service_from": dt.date(year - 13 + (j - 1) // 6, 3, 1),
+            "in_service_to": dt.date(year - 2, 6, 30) if j <= RETIRED_DIESEL_BUSES // 2
+            else dt.date(year - 1, 12, 31),
+        }
+        for j in range(1, RETIRED_DIESEL_BUSES + 1)
+    )  # fmt: skip
+    return electric + diesel

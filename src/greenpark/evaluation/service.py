@@ -185,6 +185,7 @@ def _enterprises(conn: Connection, park_id: int, year: int) -> tuple[EnterpriseR
                 EnterpriseYear.enterprise_id,
                 EnterpriseYear.value_added,
                 EnterpriseYear.gross_output,
+                EnterpriseYear.employees,
             ).where(EnterpriseYear.enterprise_id.in_(ids), EnterpriseYear.year == year)
         )
     }
@@ -212,7 +213,8 @@ def _enterprises(conn: Connection, park_id: int, year: int) -> tuple[EnterpriseR
                 credit_code=e.credit_code,
                 name=e.name,
                 industry=e.industry,
-                employees=e.employees,
+                employees=e.employees if f is None or f.employees is None else f.employees,
+                employees_of_year=f is not None and f.employees is not None,
                 value_added=None if f is None else f.value_added,
                 gross_output=None if f is None else f.gross_output,
                 high_tech=tuple(sorted(certs.get(e.id, []))),
@@ -224,11 +226,23 @@ def _enterprises(conn: Connection, park_id: int, year: int) -> tuple[EnterpriseR
 
 def _vehicles(conn: Connection, park_id: int) -> tuple[VehicleRecord, ...]:
     rows = conn.execute(
-        select(Vehicle.code, Vehicle.kind, Vehicle.energy, Vehicle.in_service)
+        select(
+            Vehicle.code,
+            Vehicle.kind,
+            Vehicle.energy,
+            Vehicle.in_service,
+            Vehicle.in_service_from,
+            Vehicle.in_service_to,
+        )
         .where(Vehicle.park_id == park_id)
         .order_by(Vehicle.code)
     ).all()
-    return tuple(VehicleRecord(r.code, r.kind, r.energy, bool(r.in_service)) for r in rows)
+    return tuple(
+        VehicleRecord(
+            r.code, r.kind, r.energy, bool(r.in_service), r.in_service_from, r.in_service_to
+        )
+        for r in rows
+    )
 
 
 def _stations(conn: Connection, park_id: int, kind: str) -> list[Any]:

@@ -295,6 +295,7 @@ class EnterpriseRecord:
     gross_output: float | None
     high_tech: tuple[tuple[dt.date, dt.date], ...] = ()
     titles: tuple[tuple[str, int], ...] = ()
+    employees_of_year: bool = False
 
     def high_tech_in(self, year: int) -> bool:
         """A certificate is valid on some day of ``year``."""
@@ -304,12 +305,30 @@ class EnterpriseRecord:
 
 @dataclass(frozen=True)
 class VehicleRecord:
-    """A vehicle of the fleet registry."""
+    """A vehicle of the fleet registry: ``in_service`` now, and the dates it entered and
+    left service when the registry has them (inclusive; None: not recorded)."""
 
     code: str
     kind: str
     energy: str
     in_service: bool
+    in_service_from: dt.date | None = None
+    in_service_to: dt.date | None = None
+
+    def in_service_in(self, year: int | None) -> bool | None:
+        """In service on some day of ``year`` by its dates; without them (or ``year`` None)
+        its present state. None when only its present state is known and it is out of
+        service now: when it left is not recorded."""
+        if year is None:
+            return self.in_service
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        if self.in_service_from is not None and self.in_service_from > last:
+            return False
+        if self.in_service_to is not None:
+            return self.in_service_to >= first
+        if not self.in_service:
+            return None if self.in_service_from is not None else False
+        return True
 
 
 @dataclass(frozen=True)
@@ -698,9 +717,15 @@ def industrial_va_per_capita(enterprises: Sequence[EnterpriseRecord], year: int)
     both = [e for e in enterprises if e.value_added is not None and e.employees]
     va = sum(float(e.value_added or 0.0) for e in both)
     people = sum(int(e.employees or 0) for e in both)
+    current = [e for e in both if not e.employees_of_year]
     inputs = {
         "value_added": _input(va, "10⁴ yuan", f"{_REGISTRY_YEAR}.value_added {year}"),
-        "employees": _input(people, "persons", "registry: enterprise.employees (current)"),
+        "employees": _input(
+            people,
+            "persons",
+            f"{_REGISTRY_YEAR}.employees {year}"
+            + (f"; enterprise.employees (current) for {len(current)}" if current else ""),
+        ),
         "enterprises": len(both),
     }
     if people <= 0:
@@ -711,36 +736,56 @@ def industrial_va_per_capita(enterprises: Sequence[EnterpriseRecord], year: int)
         ""
         if len(both) == n
         else f"{n - len(both)} of {n} enterprises lack value added or employees",
-        "employees are the registry's current head count (no history)",
+        ""
+        if not current
+        else f"{len(current)} of {len(both)} enterprises report no head count for {year}: "
+        "their current one is used",
     )
     return Value(id, va / people, UNITS[id], inputs, formula, len(both) / n, note)
 
 
-def new_energy_bus_share(vehicles: Sequence[VehicleRecord]) -> Value:
-    """MIIT share of energy-saving and new-energy buses [%]: buses in service powered by
-    :data:`NEW_ENERGY_BUS_ENERGIES` / all buses in service x 100 (fleet registry).
+def new_energy_bus_share(vehicles: Sequence[VehicleRecord], year: int | None = None) -> Value:
+    """MIIT share of energy-saving and new-energy buses [%]: buses in service in ``year``
+    powered by :data:`NEW_ENERGY_BUS_ENERGIES` / all buses in service x 100 (fleet registry).
 
-    The registry keeps no history: the share is the fleet's as registered now.
+    A bus counts in ``year`` when it was in service on some day of it by its registered
+    dates (:meth:`VehicleRecord.in_service_in`); a bus without dates counts by its present
+    state (``in_service``), and the note says how many did. ``year`` None: the fleet now.
     """
     id = "new_energy_bus_share"
     formula = (
-        "buses in service running on electricity (battery, fuel cell, plug-in hybrid) or "
-        "natural gas / all buses in service x 100"
+        "buses in service in the year running on electricity (battery, fuel cell, plug-in "
+        "hybrid) or natural gas / all buses in service in the year x 100"
     )
-    buses = [v for v in vehicles if v.kind == "bus" and v.in_service]
+    all_buses = [v for v in vehicles if v.kind == "bus"]
+    state = {v.code: v.in_service_in(year) for v in all_buses}
+    buses = [v for v in all_buses if state[v.code]]
+    unknown = [v.code for v in all_buses if state[v.code] is None]
     green = [v for v in buses if v.energy in NEW_ENERGY_BUS_ENERGIES]
     by_energy: dict[str, int] = {}
     for v in buses:
         by_energy[v.energy] = by_energy.get(v.energy, 0) + 1
+    when = "now" if year is None else f"in {year}"
     inputs = {
-        "new_energy_buses": _input(len(green), "buses", "registry: vehicle (in service)"),
-        "buses": _input(len(buses), "buses", "registry: vehicle (kind bus, in service)"),
+        "new_energy_buses": _input(len(green), "buses", f"registry: vehicle (in service {when})"),
+        "buses": _input(len(buses), "buses", f"registry: vehicle (kind bus, in service {when})"),
         "by_energy": by_energy,
     }
     if not buses:
-        return _missing(id, formula, "no bus in service in the fleet registry", inputs)
-    note = "the fleet registry as it stands (it keeps no history)"
-    return Value(id, 100.0 * len(green) / len(buses), UNITS[id], inputs, formula, 1.0, note)
+        return _missing(id, formula, f"no bus in service {when} in the fleet registry", inputs)
+    undated = [v for v in buses if v.in_service_from is None and v.in_service_to is None]
+    note = _join(
+        ""
+        if year is None or not undated
+        else f"{len(undated)} of {len(buses)} buses have no service dates: counted by their "
+        "present state",
+        ""
+        if not unknown
+        else f"{len(unknown)} bus(es) out of service now without a date they left: not "
+        f"counted ({', '.join(unknown[:5])}{'...' if len(unknown) > 5 else ''})",
+    )
+    complete = (len(all_buses) - len(unknown)) / len(all_buses)
+    return Value(id, 100.0 * len(green) / len(buses), UNITS[id], inputs, formula, complete, note)
 
 
 def central_wwtp(plants: Sequence[SewagePlant]) -> Value:
@@ -1359,7 +1404,7 @@ COMPUTERS: Final[dict[str, dict[str, Computer]]] = {
         "clean_energy_rate": lambda d: clean_energy_rate(d.book),
         "water_productivity": lambda d: water_productivity(d.book),
         "central_wwtp": lambda d: central_wwtp(d.plants),
-        "new_energy_bus_share": lambda d: new_energy_bus_share(d.vehicles),
+        "new_energy_bus_share": lambda d: new_energy_bus_share(d.vehicles, d.year),
         "high_tech_output_share": lambda d: high_tech_output_share(d.enterprises, d.year),
         "industrial_va_per_capita": lambda d: industrial_va_per_capita(d.enterprises, d.year),
         "carbon_intensity_reduction": lambda d: carbon_intensity_reduction(d.book, d.previous),

@@ -149,6 +149,7 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
         _money("revenue", "main-business revenue"),
         _money("gross_output", "gross industrial output"),
         _money("value_added", "industrial value added"),
+        Column("employees", "integer", minimum=0, help="head count of the year"),
     ),
     "high_tech_certificate": (
         _enterprise("credit_code", required=True),
@@ -251,7 +252,9 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("energy", "choice", required=True, allowed=VEHICLE_ENERGIES, help="drive"),
         Column("operator", "text", help="operating company"),
         Column("battery_kwh", "number", unit="kWh", minimum=0, help="battery capacity"),
-        Column("in_service", "boolean", default=True, help="in service"),
+        Column("in_service", "boolean", default=True, help="in service now"),
+        Column("in_service_from", "date", help="first day in service"),
+        Column("in_service_to", "date", help="last day in service (>= in_service_from)"),
     ),
     "catchment": (
         Column("code", "code", required=True, help="catchment code (汇水分区)"),
@@ -377,11 +380,14 @@ def _formula(row: dict[str, Any]) -> list[tuple[str, str]]:
     return []
 
 
-def _valid_to(row: dict[str, Any]) -> list[tuple[str, str]]:
-    start, end = row.get("valid_from"), row.get("valid_to")
-    if start is not None and end is not None and end < start:
-        return [("valid_to", f"valid_to {end.isoformat()} is before valid_from {start}")]
-    return []
+def _ordered(first: str, last: str) -> Callable[[dict[str, Any]], list[tuple[str, str]]]:
+    def check(row: dict[str, Any]) -> list[tuple[str, str]]:
+        start, end = row.get(first), row.get(last)
+        if start is not None and end is not None and end < start:
+            return [(last, f"{last} {end.isoformat()} is before {first} {start}")]
+        return []
+
+    return check
 
 
 #: Columns a station of a kind must fill (the standard that needs them in the help).
@@ -423,7 +429,18 @@ def _above_zero(column: str, unit: str) -> Callable[[dict[str, Any]], list[tuple
 #: Checks across columns of one row, per kind.
 ROW_RULES: Final[Mapping[str, tuple[RowRule, ...]]] = {
     "high_tech_certificate": (
-        RowRule(("valid_from", "valid_to"), _valid_to, "`valid_to` >= `valid_from`."),
+        RowRule(
+            ("valid_from", "valid_to"),
+            _ordered("valid_from", "valid_to"),
+            "`valid_to` >= `valid_from`.",
+        ),
+    ),
+    "vehicle": (
+        RowRule(
+            ("in_service_from", "in_service_to"),
+            _ordered("in_service_from", "in_service_to"),
+            "`in_service_to` >= `in_service_from`.",
+        ),
     ),
     "site": (RowRule(("code", "parent"), _not_own_parent, "A site is not its own parent."),),
     "meter": (

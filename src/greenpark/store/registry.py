@@ -100,7 +100,7 @@ KINDS: dict[str, Kind] = {
             EnterpriseYear,
             ("credit_code", "year"),
             (_ENTERPRISE_REQ,),
-            ("revenue", "gross_output", "value_added"),
+            ("revenue", "gross_output", "value_added", "employees"),
         ),
         Kind(
             "high_tech_certificate",
@@ -166,7 +166,15 @@ KINDS: dict[str, Kind] = {
             Vehicle,
             ("code",),
             (_PARK,),
-            ("kind", "energy", "operator", "battery_kwh", "in_service"),
+            (
+                "kind",
+                "energy",
+                "operator",
+                "battery_kwh",
+                "in_service",
+                "in_service_from",
+                "in_service_to",
+            ),
         ),
         Kind(
             "catchment",

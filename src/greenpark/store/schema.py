@@ -212,6 +212,8 @@ class EnterpriseYear(Base):
     revenue: Mapped[float | None] = mapped_column(Float)  # [10⁴ yuan]
     gross_output: Mapped[float | None] = mapped_column(Float)  # [10⁴ yuan]
     value_added: Mapped[float | None] = mapped_column(Float)  # [10⁴ yuan]
+    #: Head count of the year (annual average or year-end, as the enterprise reports it).
+    employees: Mapped[int | None] = mapped_column(Integer)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="years")
 
@@ -370,6 +372,9 @@ class Vehicle(Base):
     operator: Mapped[str | None] = mapped_column(String(200))
     battery_kwh: Mapped[float | None] = mapped_column(Float)  # [kWh]
     in_service: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: First and last day in service (inclusive), when recorded: the fleet of past years.
+    in_service_from: Mapped[dt.date | None] = mapped_column()
+    in_service_to: Mapped[dt.date | None] = mapped_column()
 
 
 class Measurement(Base):
