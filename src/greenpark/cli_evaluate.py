@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from greenpark.cli_ledger import factor_options, ledger_options
 from greenpark.errors import InputError
 
+if TYPE_CHECKING:
+    from greenpark.evaluation.sponge_service import SpongeYear
+
 _PROVENANCE_WIDTH = 70
+#: Schemes that judge the park as a whole: their report carries the park's sponge city.
+SPONGE_SCHEMES = ("miit-green-park", "zero-carbon-park")
 
 
 def _attributes(pairs: tuple[str, ...]) -> dict[str, float]:
@@ -179,7 +184,9 @@ def evaluate(
     value comes from), the index (GI for the MIIT scheme) and its completeness, and the two
     previous years when the store holds data for them. Indicators no data gives are listed
     as manual entries. ``-o report.xlsx`` writes the workbook (sheets overview, indicators,
-    scores, gaps); ``-o report.pdf`` the same report as a PDF (A4 landscape).
+    scores, gaps and, for the park schemes, sponge city); ``-o report.pdf`` the same report
+    as a PDF (A4 landscape). The sponge city is the year's runoff volume capture ratio of the
+    park's catchments, computed on the rainfall days present (the gap is stated).
     ``--scenario a.toml`` (repeatable) adds today and each what-if scenario side by side
     (the index and the values they change) and, with ``-o report.xlsx``, the sheet
     ``scenarios``.
@@ -204,6 +211,7 @@ def evaluate(
     options = ledger_options(factors)
     store = _store(ctx)
     compared: list[Any] = []
+    sponge: SpongeYear | None = None
     try:
         result = run(
             store,
@@ -213,6 +221,10 @@ def evaluate(
             park_attributes=_attributes(attributes),
             options=options,
         )
+        if output is not None and scheme in SPONGE_SCHEMES:
+            from greenpark.evaluation.sponge_service import sponge_year
+
+            sponge = sponge_year(store, year, park_code=result.park.code, allow_gaps=True)
         if scenarios:
             compared = evaluate_scenarios(
                 store,
@@ -287,9 +299,9 @@ def evaluate(
         if output.suffix.lower() == ".pdf":
             from greenpark.reports.evaluation_pdf import write_pdf
 
-            write_pdf(output, result)
+            write_pdf(output, result, sponge=sponge)
         else:
-            write_xlsx(result, output)
+            write_xlsx(result, output, sponge=sponge)
         click.echo(f"wrote {output}")
     if compared:
         click.echo(f"what-if scenarios, {year} (values some scenario changes):")

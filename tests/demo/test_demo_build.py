@@ -90,7 +90,7 @@ def test_small_build_writes_every_planned_row(small) -> None:  # type: ignore[no
     assert {(s.kind, s.code, s.parameter): s.rows for s in report.series} == expected
     assert (report.enterprises, report.meters, report.virtual_meters, report.stations) == (
         104,
-        189,
+        191,
         7,
         11,
     )
@@ -115,7 +115,7 @@ def test_progress_and_meta(small) -> None:  # type: ignore[no-untyped-def]
     for stage in ("cleanup", "registry", "station data", "meter data"):
         assert stage in stages
     last = {stage: (done, total) for stage, done, total in recorder.calls}
-    assert last["meter data"] == (182, 182) and last["station data"] == (53, 53)
+    assert last["meter data"] == (184, 184) and last["station data"] == (53, 53)
     with store.read() as conn:
         meta = json.loads(read_meta(conn, META_KEY) or "{}")
     assert meta["complete"] is True
@@ -132,7 +132,7 @@ def test_virtual_meters_have_no_readings_and_months_are_kept(small) -> None:  # 
         months = conn.execute(select(func.count()).select_from(MeterMonth)).scalar_one()
         total = conn.execute(select(func.sum(MeterReading.quantity))).scalar_one()
         month_total = conn.execute(select(func.sum(MeterMonth.quantity))).scalar_one()
-    assert months == 182  # three days of January
+    assert months == 184  # three days of January
     assert month_total == pytest.approx(total, rel=1e-9)
 
 
@@ -221,7 +221,7 @@ def test_small_build_on_each_backend(store: Store) -> None:
 
 @pytest.mark.slow
 def test_full_year_build(sqlite_store: Store) -> None:
-    """The real thing: 104 enterprises, 182 metered series of 35,040 intervals, 53 hourly
+    """The real thing: 104 enterprises, 184 metered series of 35,040 intervals, 53 hourly
     station series; every series holds exactly its planned rows; a re-run reuses it."""
     report = build_demo(sqlite_store, seed=SEED, year=YEAR)
     expected = expected_counts(SEED, YEAR, None)

@@ -156,7 +156,12 @@ def test_meters(registry) -> None:  # type: ignore[no-untyped-def]
     assert len(mes) == 1
     carriers = {m.carrier for m in registry.meters if m.enterprise == mes[0].code}
     assert carriers == {"electricity", "natural_gas", "water", "heat", "cooling"}
-    assert len(registry.meters) == 189 and sum(m.virtual for m in registry.meters) == 7
+    plants = [e for e in registry.enterprises if e.role == "sewage_plant"]
+    for e in plants:  # the reclaimed water each plant delivers: produced, not used
+        rw = meters[f"{e.code}-RW"]
+        assert (rw.carrier, rw.direction) == ("water", "production")
+    assert len(registry.meters) == 189 + len(plants) == 191
+    assert sum(m.virtual for m in registry.meters) == 7
 
 
 def test_stations(registry) -> None:  # type: ignore[no-untyped-def]

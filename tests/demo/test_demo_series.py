@@ -87,7 +87,7 @@ def test_manifest_matches_generation(full: dict[str, SeriesData]) -> None:
         s = full[m.key]
         assert len(s.values) == m.full
         assert s.rows == m.rows == m.full - m.missing
-    assert sum(m.interval_s == 900 for m in manifest) == 182
+    assert sum(m.interval_s == 900 for m in manifest) == 184
     assert sum(m.interval_s == 3600 for m in manifest) == 53
 
 

@@ -51,7 +51,7 @@ def test_evaluate_writes_the_workbook(url: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     wb = load_workbook(out)
-    assert wb.sheetnames == ["overview", "indicators", "scores", "gaps"]
+    assert wb.sheetnames == ["overview", "indicators", "scores", "gaps", "sponge city"]
 
     ind = _rows(wb["indicators"])
     assert len(ind) == 31 + 8  # with the basic requirements

@@ -247,8 +247,9 @@ class EnterprisePlan:
         return f"{self.code}-S"
 
 
-#: Meter roles whose quantity is energy produced or delivered, not used.
-PRODUCTION_ROLES = frozenset({"engines", "pv", "heat", "cooling_out"})
+#: Meter roles whose quantity is produced or delivered, not used (energy; a sewage plant's
+#: reclaimed water).
+PRODUCTION_ROLES = frozenset({"engines", "pv", "heat", "cooling_out", "reclaimed"})
 
 
 @dataclass(frozen=True)
@@ -684,7 +685,8 @@ def _certifications(enterprises: list[EnterprisePlan], year: int) -> tuple[dict[
 
 def _meters(enterprises: list[EnterprisePlan]) -> tuple[MeterPlan, ...]:
     """Main electricity meter for all; gas and water for above-size; DC sub-meters and a
-    virtual IT + cooling meter; the multi-energy station's input and output meters."""
+    virtual IT + cooling meter; the sewage plants' reclaimed water delivered; the
+    multi-energy station's input and output meters."""
     out: list[MeterPlan] = []
     for e in enterprises:
         c, cc = e.code, e.credit_code
@@ -712,6 +714,9 @@ def _meters(enterprises: list[EnterprisePlan]) -> tuple[MeterPlan, ...]:
                     formula=f"{it} + {cool}",
                 )
             )
+        if e.role == ROLE_SEWAGE_PLANT:
+            out.append(MeterPlan(f"{c}-RW", "Reclaimed water delivered", "water", c, cc,
+                                 "reclaimed"))  # fmt: skip
         if e.role == ROLE_ENERGY_STATION:
             out += [
                 MeterPlan(f"{c}-EL-GEN", "Gas engines output", "electricity", c, cc, "engines"),

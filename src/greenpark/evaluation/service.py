@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -64,7 +64,7 @@ from greenpark.ledger.book import Book
 from greenpark.ledger.compute import LedgerOptions
 from greenpark.store import evaluation as entries_db
 from greenpark.store.db import Store
-from greenpark.store.ledger import ParkRef, resolve_park
+from greenpark.store.ledger import ParkRef, monthly_production, resolve_park
 from greenpark.store.overview import time_zone
 from greenpark.store.schema import (
     Certification,
@@ -76,6 +76,11 @@ from greenpark.store.schema import (
     Station,
     Vehicle,
 )
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from greenpark.evaluation.sponge_service import SpongeYear
 
 __all__ = [
     "DATACENTRE_SCHEME",
@@ -388,6 +393,23 @@ def _year_window(year: int, timezone: str) -> tuple[dt.datetime, dt.datetime]:
     return dt.datetime(year, 1, 1, tzinfo=zone), dt.datetime(year + 1, 1, 1, tzinfo=zone)
 
 
+def _reclaimed(
+    conn: Connection, park: ParkRef, year: int, plants: list[SewagePlant]
+) -> dict[str, tuple[float, int]]:
+    """Reclaimed water the sewage plants' production water meters delivered in ``year``
+    [m³] and the months with data, by plant credit code (plants without such a meter are
+    left out)."""
+    if not plants:
+        return {}
+    prod = monthly_production(conn, year, park.code)
+    codes = {p.credit_code for p in plants}
+    water = prod[(prod["carrier"] == "water") & prod["enterprise"].isin(codes)]
+    return {
+        str(code): (float(g["quantity"].sum()), int(g["month"].nunique()))
+        for code, g in water.groupby("enterprise")
+    }
+
+
 def read_park_data(
     conn: Connection,
     park: ParkRef,
@@ -436,6 +458,7 @@ def read_park_data(
         entries=read_entries(conn, park.id, year),
         stations=tuple(st for st, _ in monitored),
         station_hourly=station_hourly,
+        reclaimed=_reclaimed(conn, park, year, [p for p, _ in plants]),
     )
 
 
@@ -732,10 +755,112 @@ def _round(x: float | None, digits: int = 6) -> float | None:
     return None if x is None else round(float(x), digits)
 
 
-def write_xlsx(evaluation: Evaluation, path: Path | str) -> Path:
-    """Write the self-evaluation workbook: sheets ``overview`` (park, scheme, index,
-    completeness, mandatory items), ``indicators`` (values, sources, completeness, formula),
-    ``scores`` (the years side by side) and ``gaps`` (distance to the leading values).
+#: Columns of the catchment table of the ``sponge city`` sheet.
+SPONGE_COLUMNS: Final[tuple[str, ...]] = (
+    "code",
+    "name",
+    "area [m²]",
+    "runoff coefficient [-]",
+    "capture volume [m³]",
+    "design depth [mm]",
+    "runoff [m³]",
+    "captured [m³]",
+    "ratio [%]",
+    "facilities counted",
+)
+
+
+def _sponge_sheet(ws: Worksheet, sponge: SpongeYear) -> None:
+    """Fill the ``sponge city`` sheet: the park's capture ratio [%], weighting, rainfall [mm]
+    and completeness, one row per catchment, then the notes; one line when there is no
+    catchment or no rainfall in the year (:func:`~greenpark.evaluation.sponge_service.
+    empty_text`)."""
+    from openpyxl.styles import Font
+
+    from greenpark.evaluation.sponge_service import (
+        SHOWN_MISSING,
+        catchment_lines,
+        empty_text,
+        report_notes,
+        weighting_text,
+    )
+
+    bold = Font(bold=True)
+    empty = empty_text(sponge)
+    if empty is not None:
+        ws.append([empty])
+        return
+    result = sponge.result
+    head: list[tuple[str, Any]] = [
+        ("sponge city 海绵城市", f"{sponge.year}, park {sponge.park.code}: annual runoff "
+                                 "volume capture ratio (GB/T 51345-2018 style)"),
+        ("capture ratio [%]", _round(sponge.percent, 4)),
+        ("weighting", weighting_text(sponge.weighting)),
+        ("captured [m³]", _round(None if result is None else result.captured_m3, 3)),
+        ("runoff [m³]", _round(None if result is None else result.runoff_m3, 3)),
+        ("rainfall [mm]", _round(sponge.rainfall_mm, 3)),
+        ("minimum rain counted [mm]", sponge.min_rain_mm),
+        ("days counted", sponge.counted_days),
+        ("days in year", sponge.days_in_year),
+        ("days with rainfall", sponge.days_present),
+        ("days missing", len(sponge.missing_days)),
+        ("completeness [%]", _round(100 * sponge.completeness, 4)),
+        ("first missing days", ", ".join(d.isoformat()
+                                         for d in sponge.missing_days[:SHOWN_MISSING])),
+    ]  # fmt: skip
+    for k, v in head:
+        ws.append([k, v])
+        ws.cell(ws.max_row, 1).font = bold
+    ws.append([])
+    ws.append(list(SPONGE_COLUMNS))
+    for c in ws[ws.max_row]:
+        c.font = bold
+    for c in catchment_lines(sponge):
+        ws.append(
+            [
+                c.code,
+                c.name,
+                c.area_m2,
+                c.runoff_coefficient,
+                _round(c.capture_volume_m3, 3),
+                _round(c.design_depth_mm, 3),
+                _round(c.runoff_m3, 3),
+                _round(c.captured_m3, 3),
+                _round(c.percent, 4),
+                ", ".join(c.facilities),
+            ]
+        )
+    ws.append([])
+    ws.append(["notes"])
+    ws.cell(ws.max_row, 1).font = bold
+    for note in report_notes(sponge):
+        ws.append([note])
+
+
+def write_xlsx(
+    evaluation: Evaluation, path: Path | str, *, sponge: SpongeYear | None = None
+) -> Path:
+    """Write the self-evaluation workbook.
+
+    Parameters
+    ----------
+    evaluation
+        What :func:`evaluate` returned.
+    path
+        The .xlsx file written (replaced if it exists; parent folders are made).
+    sponge
+        The park's sponge-city year
+        (:func:`greenpark.evaluation.sponge_service.sponge_year`), for the sheet
+        ``sponge city``; None: no such sheet.
+
+    Returns
+    -------
+    Path
+        The file written: sheets ``overview`` (park, scheme, index, completeness, mandatory
+        items), ``indicators`` (values, sources, completeness, formula), ``scores`` (the
+        years side by side), ``gaps`` (distance to the leading values) and, with
+        ``sponge``, ``sponge city`` (the capture ratio [%], rainfall [mm] and its
+        completeness, the catchments, the notes).
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -868,6 +993,8 @@ def write_xlsx(evaluation: Evaluation, path: Path | str) -> Path:
                 v.note,
             ]
         )
+    if sponge is not None:
+        _sponge_sheet(wb.create_sheet("sponge city"), sponge)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out

@@ -37,14 +37,21 @@ from greenpark.store.ledger import ParkRef, resolve_park
 from greenpark.store.sponge import CatchmentRow, catchments_for_year, read_rainfall, write_rainfall
 
 __all__ = [
+    "ASSUMPTIONS",
     "MAX_RAIN_MM",
     "RAINFALL_COLUMNS",
+    "CatchmentLine",
     "CheckedRainfall",
     "RainfallWritten",
     "SpongeYear",
+    "catchment_lines",
     "check_rainfall",
+    "completeness_text",
+    "empty_text",
     "import_rainfall",
+    "report_notes",
     "sponge_year",
+    "weighting_text",
 ]
 
 #: Columns of a rainfall file: the park-local date and the day's rain [mm].
@@ -270,6 +277,141 @@ def sponge_year(
         sources=dict(Counter(r.source for r in rain)),
         notes=tuple(notes),
     )
+
+
+# --- presentation (pure, shared by the Evaluation page and the self-evaluation report) ---------
+
+#: The computation's assumptions in one sentence, for reports.
+ASSUMPTIONS: Final[str] = (
+    "Each day's runoff psi A X / 1000 is captured up to the facilities' volume (storage empty "
+    "at the start of each day, no carry-over), psi constant, days at or below the minimum rain "
+    "left out; design depth = volume / (psi A); GB/T 51345-2018 style, see "
+    "docs/evaluation-datacentre-sponge.md."
+)
+
+
+@dataclass(frozen=True)
+class CatchmentLine:
+    """One catchment of a :class:`SpongeYear` as a report shows it.
+
+    Attributes
+    ----------
+    code, name, site
+        The registered catchment.
+    area_m2
+        Area [m²].
+    runoff_coefficient
+        Composite runoff coefficient psi [-].
+    capture_volume_m3
+        Capture volume of the facilities in service in the year [m³].
+    design_depth_mm
+        The daily rain the facilities hold, V / (psi A) x 1000 [mm].
+    facilities
+        Codes of the facilities counted.
+    runoff_m3, captured_m3
+        Runoff of the counted days and the part captured [m³] (None: nothing computed).
+    ratio
+        Capture ratio [-] (None: nothing computed, or no runoff).
+    """
+
+    code: str
+    name: str
+    site: str | None
+    area_m2: float
+    runoff_coefficient: float
+    capture_volume_m3: float
+    design_depth_mm: float
+    facilities: tuple[str, ...]
+    runoff_m3: float | None
+    captured_m3: float | None
+    ratio: float | None
+
+    @property
+    def percent(self) -> float | None:
+        """The capture ratio [%]."""
+        return None if self.ratio is None else 100.0 * self.ratio
+
+
+def catchment_lines(sy: SpongeYear) -> tuple[CatchmentLine, ...]:
+    """Each catchment of ``sy`` with its design depth and, when computed, its capture (pure).
+
+    Parameters
+    ----------
+    sy
+        What :func:`sponge_year` returned.
+
+    Returns
+    -------
+    tuple of CatchmentLine
+        In the order of ``sy.catchments`` (by code).
+    """
+    out = []
+    for c in sy.catchments:
+        r = sy.capture(c.code)
+        out.append(
+            CatchmentLine(
+                code=c.code,
+                name=c.name,
+                site=c.site,
+                area_m2=c.area_m2,
+                runoff_coefficient=c.runoff_coefficient,
+                capture_volume_m3=c.capture_volume_m3,
+                design_depth_mm=c.capture_volume_m3 / (c.runoff_coefficient * c.area_m2) * 1e3,
+                facilities=tuple(f.code for f in c.facilities),
+                runoff_m3=None if r is None else r.runoff_m3,
+                captured_m3=None if r is None else r.captured_m3,
+                ratio=None if r is None else r.ratio,
+            )
+        )
+    return tuple(out)
+
+
+def empty_text(sy: SpongeYear) -> str | None:
+    """The one line a report shows instead of the section when there is nothing to compute:
+    no catchment registered, or no rainfall day in the year (pure; None otherwise)."""
+    if not sy.catchments:
+        return (
+            f"Sponge city {sy.year}: no catchment registered for park {sy.park.code}; import "
+            "the catchment and sponge_facility tables (greenpark registry import)."
+        )
+    if not sy.days_present:
+        return (
+            f"Sponge city {sy.year}: no rainfall recorded for {sy.year} in park "
+            f"{sy.park.code}; import a daily series (greenpark sponge rainfall import)."
+        )
+    return None
+
+
+def weighting_text(weighting: str) -> str:
+    """``runoff (sum captured / sum runoff)`` or ``area (area-weighted mean ...)``."""
+    if weighting == "runoff":
+        return "runoff (sum captured / sum runoff)"
+    return f"{weighting} (area-weighted mean of the catchments' ratios)"
+
+
+def completeness_text(sy: SpongeYear) -> str:
+    """``"362 of 365 days (99.2 %)"``, then the missing days and that the ratio is computed
+    on the days present when some are missing (pure)."""
+    text = f"{sy.days_present} of {sy.days_in_year} days ({100 * sy.completeness:.1f} %)"
+    if sy.missing_days:
+        text += (
+            f": {missing_text(sy.missing_days, sy.days_in_year)}; the ratio is computed on "
+            "the days present"
+        )
+    return text
+
+
+def report_notes(sy: SpongeYear) -> tuple[str, ...]:
+    """What a report lists under the section (pure): the notes of ``sy`` (gaps computed
+    over, facilities not counted...), each rainfall source with its days (a synthetic series
+    is flagged as not measured), and :data:`ASSUMPTIONS`."""
+    sources = []
+    for source, days in sy.sources.items():
+        text = f"rainfall source: {source or '(none)'} ({days} days)"
+        if "synthetic" in source.lower():
+            text += "; synthetic, not measured rainfall"
+        sources.append(text)
+    return (*sy.notes, *sources, f"assumptions: {ASSUMPTIONS}")
 
 
 # --- rainfall import -------------------------------------------------------------------------

@@ -94,6 +94,7 @@ __all__ = [
     "manual",
     "merge_entries",
     "new_energy_bus_share",
+    "reclaimed_water_reuse",
     "renewable_share",
     "scheme_values",
     "supplementary_values",
@@ -132,6 +133,7 @@ UNITS: Final[dict[str, str]] = {
     "air_good_day_ratio": "%",
     "central_wwtp": "-",
     "wastewater_per_va": "t/万元",
+    "reclaimed_water_reuse": "%",
     "br_surface_water_class": "-",
     "br_noise_zone": "-",
     "br_discharge_compliance": "-",
@@ -867,6 +869,86 @@ def air_good_day_ratio(
     return Value(id, 100.0 * good / valid, UNITS[id], inputs, formula, completeness)
 
 
+def _outlet_discharge(
+    plants: Sequence[SewagePlant], flows: Mapping[str, pd.Series], year: int
+) -> tuple[float, int, dict[str, str]]:
+    """The sewage plants' discharge of ``year`` [m³]: per outlet, the mean of its valid
+    hourly flows [m³/h] x the hours of the year (gaps filled by the mean); the valid hours
+    counted; what each outlet gave, in words."""
+    hours = _days(year) * 24
+    total = 0.0
+    n = 0
+    per_outlet: dict[str, str] = {}
+    for p in plants:
+        s = flows.get(p.outlet)
+        s = s.dropna() if s is not None else None
+        if s is None or s.empty:
+            per_outlet[p.outlet] = "no valid flow"
+            continue
+        annual = float(s.mean()) * hours
+        per_outlet[p.outlet] = f"mean {float(s.mean()):.6g} m³/h over {len(s)} h -> {annual:.6g} t"
+        total += annual
+        n += len(s)
+    return total, n, per_outlet
+
+
+def reclaimed_water_reuse(
+    plants: Sequence[SewagePlant],
+    flows: Mapping[str, pd.Series],
+    reclaimed: Mapping[str, tuple[float, int]],
+    year: int,
+) -> Value:
+    """MIIT reclaimed-water reuse rate (中水回用率) [%]: reclaimed water the sewage plants
+    deliver / the sewage they treat x 100.
+
+    Reclaimed water is what the plants' production water meters record (``reclaimed``);
+    the sewage treated is taken as that plus the outlets' discharge of the year (as
+    :func:`wastewater_per_va` computes it), the reclaimed water leaving the plant before
+    its outlet. A park whose plants meter no reclaimed water gets :func:`manual`: the rate
+    is then entered by hand.
+
+    Parameters
+    ----------
+    reclaimed
+        Plant credit code -> (reclaimed water delivered in ``year`` [m³], months with data).
+    flows
+        Outlet station code -> valid hourly flows [m³/h] of ``year`` (HJ 212 ``w00000``).
+    """
+    id = "reclaimed_water_reuse"
+    formula = (
+        "reclaimed water delivered by the sewage plants [m³] / (outlet discharge + reclaimed "
+        "water) [m³] x 100"
+    )
+    metered = [p for p in plants if p.credit_code in reclaimed]
+    if not metered:
+        return manual(id, UNITS[id])
+    discharge, n, per_outlet = _outlet_discharge(metered, flows, year)
+    reused = sum(reclaimed[p.credit_code][0] for p in metered)
+    months = min(reclaimed[p.credit_code][1] for p in metered)
+    inputs = {
+        "reclaimed_m3": _input(
+            reused, "m³", f"sewage plants' reclaimed water meters, {months} month(s)"
+        ),
+        "discharge_m3": _input(discharge, "m³", "outlet flow w00000 (valid hours)"),
+        "outlets": per_outlet,
+    }
+    if n == 0:
+        return _missing(id, formula, f"no valid outlet flow in {year}", inputs)
+    if reused + discharge <= 0:
+        return _missing(id, formula, f"no sewage treated in {year}", inputs)
+    hours = _days(year) * 24
+    completeness = n / (len(metered) * hours) * months / 12
+    note = _join(
+        ""
+        if len(metered) == len(plants)
+        else f"{len(plants) - len(metered)} of {len(plants)} plants meter no reclaimed water",
+        "" if months >= 12 else f"reclaimed water metered in {months} of 12 months",
+        "treated = discharged + reclaimed (the reclaimed water leaves before the outlet)",
+    )
+    return Value(id, 100.0 * reused / (reused + discharge), UNITS[id], inputs, formula,
+                 completeness, note)  # fmt: skip
+
+
 def wastewater_per_va(
     plants: Sequence[SewagePlant],
     flows: Mapping[str, pd.Series],
@@ -893,19 +975,7 @@ def wastewater_per_va(
     hours = _days(year) * 24
     if not plants:
         return _missing(id, formula, "no sewage plant with an outlet station in the registry")
-    total = 0.0
-    n = 0
-    per_outlet: dict[str, str] = {}
-    for p in plants:
-        s = flows.get(p.outlet)
-        s = s.dropna() if s is not None else None
-        if s is None or s.empty:
-            per_outlet[p.outlet] = "no valid flow"
-            continue
-        annual = float(s.mean()) * hours
-        per_outlet[p.outlet] = f"mean {float(s.mean()):.6g} m³/h over {len(s)} h -> {annual:.6g} t"
-        total += annual
-        n += len(s)
+    total, n, per_outlet = _outlet_discharge(plants, flows, year)
     inputs = {
         "discharge_t": _input(total, "t", "outlet flow w00000 (valid hours)"),
         "value_added": _input(value_added, "10⁴ yuan", f"{_REGISTRY_YEAR}.value_added {year}"),
@@ -1368,7 +1438,9 @@ class ParkData:
     ``stations`` the park's surface-water, noise and outlet stations
     (:class:`MonitoringStation`) and ``station_hourly`` station code → their valid hourly
     values of ``year`` (the frames :func:`br_surface_water_class`, :func:`br_noise_zone`
-    and :func:`br_discharge_compliance` read).
+    and :func:`br_discharge_compliance` read); ``reclaimed`` a sewage plant's credit code →
+    (reclaimed water its production meters delivered in ``year`` [m³], months with data),
+    only for plants that meter it.
     """
 
     year: int
@@ -1383,6 +1455,7 @@ class ParkData:
     entries: Mapping[str, Mapping[str, ManualEntry]] = field(default_factory=dict)
     stations: tuple[MonitoringStation, ...] = ()
     station_hourly: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    reclaimed: Mapping[str, tuple[float, int]] = field(default_factory=dict)
 
     @property
     def value_added(self) -> float | None:
@@ -1410,6 +1483,9 @@ COMPUTERS: Final[dict[str, dict[str, Computer]]] = {
         "carbon_intensity_reduction": lambda d: carbon_intensity_reduction(d.book, d.previous),
         "wastewater_per_va": lambda d: wastewater_per_va(
             d.plants, d.outlet_flows, d.value_added, d.year
+        ),
+        "reclaimed_water_reuse": lambda d: reclaimed_water_reuse(
+            d.plants, d.outlet_flows, d.reclaimed, d.year
         ),
         "air_good_day_ratio": lambda d: air_good_day_ratio(
             d.air_hourly, year=d.year, timezone=d.timezone

@@ -13,11 +13,15 @@ reviewer reads it:
 3. **scores by year**: value, score and mandatory verdict of each year the store has data for
    (up to three), side by side, then the index, completeness and failed items of each year;
 4. **gaps**: distance of each indicator to its leading value and the inputs that move it;
+   then, when given (the park schemes), **sponge city** (海绵城市): the park's annual runoff
+   volume capture ratio, the rainfall with its completeness and the catchment table, or one
+   line saying there is no catchment or no rainfall in the year;
 5. **notes**: the catalogue values marked uncertain (confidence U), the indicators that need a
    manual entry with evidence, values missing for lack of data, the scheme's scoring note.
 
-Nothing is computed here: every number is one the evaluation holds (the same the workbook of
-:func:`greenpark.evaluation.service.write_xlsx` shows), only formatted.
+Nothing is computed here: every number is one the evaluation (or the sponge-city year of
+:func:`greenpark.evaluation.sponge_service.sponge_year`) holds, the same the workbook of
+:func:`greenpark.evaluation.service.write_xlsx` shows, only formatted.
 
 Chinese text is set in Adobe's ``STSong-Light`` CID font, which PDF viewers supply (no font
 file is embedded or shipped); Latin text in Helvetica. reportlab is imported only when a PDF
@@ -29,12 +33,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from xml.sax.saxutils import escape
 
 from greenpark.evaluation.scoring import IndicatorScore
 from greenpark.evaluation.service import Evaluation, YearEvaluation, mandatory_text
 from greenpark.evaluation.values import Value
+
+if TYPE_CHECKING:
+    from greenpark.evaluation.sponge_service import SpongeYear
 
 __all__ = ["write_pdf"]
 
@@ -447,6 +454,66 @@ def _gaps(kit: _Kit, ev: Evaluation) -> list[Any]:
     ]
 
 
+def _fixed(x: float | None, fmt: str = ",.0f") -> str:
+    """``x`` with a fixed format (``-`` for None)."""
+    return "-" if x is None else format(x, fmt)
+
+
+def _sponge(kit: _Kit, sponge: SpongeYear) -> list[Any]:
+    """The sponge-city section: the park's ratio, the rainfall and its completeness, the
+    catchment table and the notes; one line when there is nothing to compute."""
+    from greenpark.evaluation.sponge_service import (
+        catchment_lines,
+        completeness_text,
+        empty_text,
+        report_notes,
+        weighting_text,
+    )
+
+    story: list[Any] = [kit.t(f"Sponge city (海绵城市) {sponge.year}", kit.h2)]
+    empty = empty_text(sponge)
+    if empty is not None:
+        return [*story, kit.t(empty, kit.body)]
+    result = sponge.result
+    ratio = f"{_fixed(sponge.percent, '.1f')} %"
+    if result is not None and result.runoff_m3:
+        captured, runoff = _fixed(result.captured_m3), _fixed(result.runoff_m3)
+        ratio += f" (captured {captured} of {runoff} m³ runoff)"
+    lines = [
+        ("Capture ratio (年径流总量控制率)", ratio),
+        ("Weighting", weighting_text(sponge.weighting)),
+        (
+            "Rainfall",
+            f"{sponge.rainfall_mm:,.1f} mm on {sponge.days_present} days; "
+            f"{sponge.counted_days} days above {sponge.min_rain_mm:g} mm counted",
+        ),
+        ("Completeness", completeness_text(sponge)),
+    ]
+    rows = [[kit.t(k, kit.head), kit.t(v)] for k, v in lines]
+    styles = kit.fill(1, 3, None if sponge.complete else _AMBER)
+    story.append(kit.table(("", ""), rows, (5.0, 21.0), header=False, styles=styles))
+    story.append(kit.Spacer(1, 0.25 * _CM))
+    head = ("code", "name", "area [m²]", "ψ [-]", "volume [m³]", "design depth [mm]",
+            "runoff [m³]", "captured [m³]", "ratio [%]")  # fmt: skip
+    table = [
+        [
+            c.code,
+            c.name,
+            _fixed(c.area_m2),
+            _fixed(c.runoff_coefficient, ".2f"),
+            _fixed(c.capture_volume_m3),
+            _fixed(c.design_depth_mm, ".1f"),
+            _fixed(c.runoff_m3),
+            _fixed(c.captured_m3),
+            _fixed(c.percent, ".1f"),
+        ]
+        for c in catchment_lines(sponge)
+    ]
+    story.append(kit.table(head, table, (3.6, 6.0, 2.4, 1.6, 2.4, 2.6, 2.4, 2.4, 2.0)))
+    story += [kit.t(note, kit.small) for note in report_notes(sponge)]
+    return story
+
+
 def _notes(kit: _Kit, ev: Evaluation) -> list[Any]:
     cur = ev.current
     scheme = cur.scheme
@@ -518,13 +585,21 @@ def _notes(kit: _Kit, ev: Evaluation) -> list[Any]:
     return story
 
 
-def write_pdf(path: Path | str, evaluation: Evaluation, *, title: str | None = None) -> None:
+def write_pdf(
+    path: Path | str,
+    evaluation: Evaluation,
+    *,
+    title: str | None = None,
+    sponge: SpongeYear | None = None,
+) -> None:
     """Write the self-evaluation report of ``evaluation`` to a PDF file (A4 landscape).
 
     Sections: overview (park, scheme, catalogue version and source, year, date generated,
     index and completeness, mandatory items passed/failed/undecided), the indicator table
     (header repeated on every page), the scores of each year side by side, the gaps to the
-    leading values, and notes (uncertain catalogue values, manual indicators, missing data).
+    leading values, with ``sponge`` the sponge city (capture ratio [%], rainfall [mm] and
+    its completeness, catchments), and notes (uncertain catalogue values, manual
+    indicators, missing data).
 
     Parameters
     ----------
@@ -534,6 +609,9 @@ def write_pdf(path: Path | str, evaluation: Evaluation, *, title: str | None = N
         What :func:`greenpark.evaluation.service.evaluate` returned.
     title
         The report's title (default: "Self-evaluation report: <scheme title> <year>").
+    sponge
+        The park's sponge-city year
+        (:func:`greenpark.evaluation.sponge_service.sponge_year`); None: no such section.
     """
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.platypus import PageBreak, SimpleDocTemplate
@@ -583,6 +661,7 @@ def write_pdf(path: Path | str, evaluation: Evaluation, *, title: str | None = N
         *_years(kit, evaluation),
         PageBreak(),
         *_gaps(kit, evaluation),
+        *([] if sponge is None else _sponge(kit, sponge)),
         PageBreak(),
         *_notes(kit, evaluation),
     ]

@@ -1,11 +1,11 @@
 """What the station optimiser reads from the store: the station's assets, its meters by role,
 their readings, the ambient temperature, and the day-ahead runs it writes.
 
-The station is the enterprise that owns production meters (``direction = production``);
-its meters' roles come from carrier, direction and the renewable flag: grid import
-(consumption electricity), gas (consumption natural gas), engines (production electricity),
-PV (production electricity, renewable), heat and cooling delivered (production heat and
-cooling).
+The station is the enterprise that owns energy production meters (``direction =
+production``, carrier electricity, heat or cooling); its meters' roles come from carrier,
+direction and the renewable flag: grid import (consumption electricity), gas (consumption
+natural gas), engines (production electricity), PV (production electricity, renewable),
+heat and cooling delivered (production heat and cooling).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from greenpark.store.schema import (
 )
 
 __all__ = [
+    "ENERGY_OUTPUTS",
     "ROLES",
     "add_run",
     "get_run",
@@ -52,6 +53,12 @@ ROLES: dict[str, tuple[str, str, bool]] = {
     "cool": ("cooling", "production", False),
 }
 
+#: Carriers whose production meters make their owner part of the station (a sewage plant
+#: metering the reclaimed water it delivers is not).
+ENERGY_OUTPUTS: tuple[str, ...] = tuple(
+    sorted({c for c, d, _ in ROLES.values() if d == "production"})
+)
+
 #: HJ 212 code of the ambient temperature.
 TEMPERATURE = "a01001"
 
@@ -67,7 +74,9 @@ def park_assets(conn: Connection, park_id: int) -> list[dict[str, Any]]:
 def station_meters(conn: Connection, park_id: int) -> dict[str, list[int]]:
     """Role → ids of the station's top-level meters (empty when the park has no station)."""
     owners = select(Meter.enterprise_id).where(
-        Meter.park_id == park_id, Meter.direction == "production"
+        Meter.park_id == park_id,
+        Meter.direction == "production",
+        Meter.carrier.in_(ENERGY_OUTPUTS),
     )
     rows = conn.execute(
         select(Meter.id, Meter.carrier, Meter.direction, Meter.renewable).where(
@@ -86,12 +95,16 @@ def station_meters(conn: Connection, park_id: int) -> dict[str, list[int]]:
 
 
 def production_owners(conn: Connection, park_id: int) -> list[str]:
-    """Credit codes of the enterprises owning the park's production meters: whose meters
+    """Credit codes of the enterprises owning the park's energy production meters: whose meters
     :func:`station_meters` sorts into roles (sorted)."""
     rows = conn.execute(
         select(Enterprise.credit_code)
         .join(Meter, Meter.enterprise_id == Enterprise.id)
-        .where(Meter.park_id == park_id, Meter.direction == "production")
+        .where(
+            Meter.park_id == park_id,
+            Meter.direction == "production",
+            Meter.carrier.in_(ENERGY_OUTPUTS),
+        )
         .distinct()
     )
     return sorted(str(r[0]) for r in rows)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from greenpark.evaluation.sponge_service import SHOWN_MISSING, sponge_year
+from greenpark.evaluation.sponge_service import SHOWN_MISSING, catchment_lines, sponge_year
 from greenpark.store import Store
 
 __all__ = ["EvaluationSpongeCatchmentPublic", "EvaluationSpongePublic", "sponge_public"]
@@ -61,24 +61,22 @@ class EvaluationSpongePublic(BaseModel):
 def sponge_public(store: Store, year: int, park_code: str) -> EvaluationSpongePublic:
     """The section's model for ``year`` (computed on the days present; see module doc)."""
     sy = sponge_year(store, year, park_code=park_code, allow_gaps=True)
-    catchments = []
-    for c in sy.catchments:
-        r = sy.capture(c.code)
-        catchments.append(
-            EvaluationSpongeCatchmentPublic(
-                code=c.code,
-                name=c.name,
-                site=c.site,
-                area_m2=c.area_m2,
-                runoff_coefficient=c.runoff_coefficient,
-                capture_volume_m3=c.capture_volume_m3,
-                design_depth_mm=c.capture_volume_m3 / (c.runoff_coefficient * c.area_m2) * 1e3,
-                facilities=[f.code for f in c.facilities],
-                runoff_m3=None if r is None else r.runoff_m3,
-                captured_m3=None if r is None else r.captured_m3,
-                ratio=None if r is None else r.ratio,
-            )
+    catchments = [
+        EvaluationSpongeCatchmentPublic(
+            code=c.code,
+            name=c.name,
+            site=c.site,
+            area_m2=c.area_m2,
+            runoff_coefficient=c.runoff_coefficient,
+            capture_volume_m3=c.capture_volume_m3,
+            design_depth_mm=c.design_depth_mm,
+            facilities=list(c.facilities),
+            runoff_m3=c.runoff_m3,
+            captured_m3=c.captured_m3,
+            ratio=c.ratio,
         )
+        for c in catchment_lines(sy)
+    ]
     return EvaluationSpongePublic(
         year=sy.year,
         weighting=sy.weighting,
