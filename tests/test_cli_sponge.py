@@ -87,3 +87,13 @@ def test_bad_rows_write_nothing(park_url: str, tmp_path: Path) -> None:
     r = _run(park_url, "sponge", "report", "--year", "2023", "--allow-gaps")
     assert "Rainfall: 0.0 mm on 0 day(s)" in r.output  # nothing was written
     assert "no catchment registered for park P" in r.output
+
+
+def test_cells_beyond_the_header_are_refused(park_url: str, tmp_path: Path) -> None:
+    rain = tmp_path / "rain.csv"
+    rain.write_text("date,rain_mm\n2023-01-01,3.2\n2023-01-02,3.2,4.1\n", encoding="utf-8")
+    r = _run(park_url, "sponge", "rainfall", "import", str(rain))
+    assert r.exit_code != 0
+    assert "rain.csv: row 3, column '(row)': 1 cell(s) beyond the header: '4.1'" in str(r.exception)
+    r = _run(park_url, "sponge", "report", "--year", "2023", "--allow-gaps")
+    assert "Rainfall: 0.0 mm on 0 day(s)" in r.output  # nothing was written

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from greenpark.errors import InputError
+from greenpark.errors import InputError, RowError, RowsError
 
 #: The report's table columns.
 REPORT_COLUMNS = ("catchment", "area [m²]", "ψ [-]", "volume [m³]", "depth [mm]",
@@ -29,15 +29,24 @@ def rainfall() -> None:
 
 
 def _read_csv(path: Path) -> list[dict[str, Any]]:
+    extra: list[RowError] = []
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f, skipinitialspace=True)
-            rows = [
-                {str(k).strip().lower(): v for k, v in r.items() if k is not None} for r in reader
-            ]
+            rows = []
+            for n, r in enumerate(reader, start=2):
+                beyond = [v for v in r.get(None) or () if str(v).strip()]  # type: ignore[call-overload]
+                if beyond:
+                    extra.append(
+                        RowError(path.name, n, "(row)", f"{len(beyond)} cell(s) beyond the "
+                                 f"header: {', '.join(map(repr, beyond))}")
+                    )  # fmt: skip
+                rows.append({str(k).strip().lower(): v for k, v in r.items() if k is not None})
             header = [str(h).strip().lower() for h in reader.fieldnames or ()]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{path.name}: cannot read the CSV file: {exc}") from None
+    if extra:
+        raise RowsError(extra)
     if not rows:
         raise InputError(f"{path.name}: no rows under the header")
     # a short row leaves a column as None: keep every header column as a key

@@ -54,9 +54,19 @@ def test_without_a_reclaimed_water_meter_it_is_entered_by_hand() -> None:
     assert values["reclaimed_water_reuse"].value == 35.0  # the entry fills it
 
 
-def test_a_valid_outlet_flow_is_needed() -> None:
+def test_a_plant_counts_with_both_figures_on_one_period() -> None:
     v = reclaimed_water_reuse([PLANT], {}, {W: (1000.0, 12)}, 2023)
-    assert v.value is None and "no valid outlet flow" in v.note
+    assert v.value is None and "no plant has both" in v.note
+    assert "no valid outlet flow in 2023: left out" in v.inputs["plants"][W]
+    # a second plant with flow but reclaimed water metered in 6 months: scaled to a year,
+    # 98 550 x 12 / 6 = 197 100 m³ against 90 x 8 760 = 788 400 m³ -> 20 %; the first is out
+    other = SewagePlant("OTHER", "other plant", "OUT-2", "GB 18918-2002 1A")
+    v = reclaimed_water_reuse(
+        [PLANT, other], {"OUT-2": pd.Series([90.0] * 24)},
+        {W: (1000.0, 12), "OTHER": (98_550.0, 6)}, 2023,
+    )  # fmt: skip
+    assert v.value == pytest.approx(20.0)
+    assert "1 of 2 plants left out" in v.note and "scaled to a year" in v.note
 
 
 def test_evaluate_reads_the_plant_s_reclaimed_water_meter(park_url: str) -> None:
@@ -79,3 +89,38 @@ def test_evaluate_reads_the_plant_s_reclaimed_water_meter(park_url: str) -> None
     v = evaluate(store, "miit-green-park", 2023).current.values["reclaimed_water_reuse"]
     assert v.value == pytest.approx(100 * 60_000 / (876_000 + 60_000))
     assert v.inputs["reclaimed_m3"]["value"] == pytest.approx(60_000)
+
+
+def _reclaimed_meter(store: Store, per_month: float) -> None:
+    with store.write() as c:
+        c.execute(
+            insert(Meter).values(
+                id=21, park_id=1, code="W-RW2", name="reclaimed", carrier="water", unit="m³",
+                enterprise_id=3, direction="production", interval_s=900,
+            )
+        )  # fmt: skip
+        c.execute(
+            insert(MeterMonth),
+            [{"meter_id": 21, "month": f"2023-{m:02d}", "quantity": per_month, "readings": 1}
+             for m in range(1, 13)],
+        )  # fmt: skip
+
+
+def test_water_productivity_counts_fresh_water_only(park_url: str) -> None:
+    store: Store = build_park(park_url)
+    before = evaluate(store, "miit-green-park", 2023).current.values["water_productivity"]
+    # A uses 1 000 m³ a month (test_values.py); W delivers 500 m³ of it as reclaimed water:
+    # fresh water 12 x 500 = 6 000 m³ instead of 12 000: the productivity doubles
+    _reclaimed_meter(store, 500.0)
+    after = evaluate(store, "miit-green-park", 2023).current.values["water_productivity"]
+    assert after.inputs["water_m3"]["value"] == pytest.approx(6_000)
+    assert after.inputs["members_water_m3"]["value"] == pytest.approx(12_000)
+    assert after.value == pytest.approx(2 * before.value)
+    assert "6,000 m³ of reclaimed water" in after.note
+
+
+def test_water_all_reclaimed_leaves_no_fresh_water(park_url: str) -> None:
+    store: Store = build_park(park_url)
+    _reclaimed_meter(store, 5_000.0)  # more than A's 1 000 m³ a month
+    v = evaluate(store, "miit-green-park", 2023).current.values["water_productivity"]
+    assert v.value is None and "all reclaimed water" in v.note

@@ -153,3 +153,30 @@ def test_without_quarter_hour_meters_the_series_is_scaled_and_said_why(park: Sto
     assert pv.ledger("renewable_kwh") - today.ledger("renewable_kwh") == pytest.approx(7_750)
     assert "x2" in pv.changes[0]
     assert "no month modelled" in pv.changes[0] and "0 of 744 hours" in pv.changes[0]
+
+
+def test_the_same_what_if_is_solved_once_until_the_data_change(park: Store) -> None:
+    from greenpark.dispatch.service import added_pv
+    from greenpark.ledger.compute import LedgerOptions
+    from greenpark.store.ledger import resolve_park
+
+    def run():
+        with park.read() as c:
+            return added_pv(c, resolve_park(c, None), 2023, 100.0, ZONE, Settings(),
+                            LedgerOptions())  # fmt: skip
+
+    first = run()
+    assert run() is first  # kept
+    with park.write() as c:  # one reading of the station's grid meter changes
+        write_readings(
+            c,
+            pd.DataFrame(
+                {"meter_id": [2], "start": [pd.Timestamp("2023-01-01 00:00", tz=ZONE)],
+                 "end": [pd.Timestamp("2023-01-01 00:15", tz=ZONE)], "quantity": [30.0]}
+            ),
+        )  # fmt: skip
+    again = run()
+    assert again is not first
+    assert again.months["grid_kwh_today"].iloc[0] == pytest.approx(
+        first.months["grid_kwh_today"].iloc[0] + 5.0, abs=1e-6
+    )

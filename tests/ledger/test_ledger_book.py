@@ -250,3 +250,41 @@ def test_measured_heating_value_overrides_for_one_enterprise(park: Store) -> Non
             park, kind="heating_value", key=f"{_park.A}/cooling", year=None, value=1.0,
             source="s", who="x",
         )  # fmt: skip
+
+
+def test_a_water_producer_still_takes_the_station_s_electricity(park: Store) -> None:
+    """Internal supply of a carrier goes to the members that produce none *of it*: a sewage
+    plant W delivering reclaimed water (a production meter of water) and using 60 000 kWh
+    takes the station's electricity like any member. January 2023 with A cut to 30 000 kWh:
+    members 30 000 + 10 000 (station) + 60 000 = 100 000 kWh; the station's 50 000 kWh go to
+    A and W (90 000 kWh): grid 100 000 - 50 000 = 50 000 kWh (counting only A, 70 000)."""
+    from sqlalchemy import insert, update
+
+    from greenpark.store.schema import Enterprise, Meter, MeterMonth
+
+    w = "91520900MA6DLWWWW3"
+    with park.write() as c:
+        c.execute(insert(Enterprise).values(id=3, park_id=1, credit_code=w, name="W",
+                                            industry="other"))  # fmt: skip
+        c.execute(
+            insert(Meter),
+            [
+                {"id": 30, "park_id": 1, "code": "W-EL", "name": "W-EL", "carrier": "electricity",
+                 "unit": "kWh", "enterprise_id": 3, "direction": "consumption"},
+                {"id": 31, "park_id": 1, "code": "W-RW", "name": "W-RW", "carrier": "water",
+                 "unit": "m³", "enterprise_id": 3, "direction": "production"},
+            ],
+        )  # fmt: skip
+        c.execute(
+            insert(MeterMonth),
+            [{"meter_id": 30, "month": "2023-01", "quantity": 60_000.0, "readings": 1},
+             {"meter_id": 31, "month": "2023-01", "quantity": 100.0, "readings": 1}],
+        )  # fmt: skip
+        c.execute(
+            update(MeterMonth)
+            .where(MeterMonth.meter_id == 1, MeterMonth.month == "2023-01")
+            .values(quantity=30_000.0)
+        )
+    jan = _book(park).park_months.set_index("month").loc["2023-01"]
+    assert jan["internal_kwh"] == pytest.approx(50_000)
+    assert jan["grid_kwh"] == pytest.approx(50_000)

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -43,6 +45,11 @@ from greenpark.standards.energy import coal_coefficient, fuel_emission_factor, h
 from greenpark.store import dispatch as db
 from greenpark.store.db import Store
 from greenpark.store.ledger import ParkRef, resolve_park
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from greenpark.config import Settings
 
 __all__ = ["DayAhead", "added_pv", "day_ahead", "history_frame", "station_hours"]
 
@@ -139,16 +146,35 @@ _HOURLY_ROLES: dict[str, float] = {
 
 
 def station_hours(
-    conn: Any, park: ParkRef, assets: list[dict[str, Any]], year: int, zone: ZoneInfo
+    conn: Connection, park: ParkRef, assets: list[dict[str, Any]], year: int, zone: ZoneInfo
 ) -> pd.DataFrame:
-    """The station's loads of ``year`` hour by hour (park-local naive index, 8 760 or 8 784
-    rows): ``el``, ``heat``, ``cool`` [MW] and ``pv`` [per unit of the rated PV], derived as
-    in :func:`history_frame`; NaN in an hour some meter of a role does not cover wholly.
+    """The station's loads of ``year`` hour by hour, derived as in :func:`history_frame`.
+
+    Parameters
+    ----------
+    conn : Connection
+        A read connection to the store.
+    park : ParkRef
+        The park whose station it is.
+    assets : list of dict
+        The station's assets (:func:`greenpark.store.dispatch.park_assets`), ratings in kW.
+    year : int
+        Calendar year (park-local).
+    zone : ZoneInfo
+        The park's time zone.
+
+    Returns
+    -------
+    DataFrame
+        Park-local naive hourly index (8 760 or 8 784 rows): ``el``, ``heat``, ``cool`` [MW]
+        and ``pv`` [per unit of the rated PV]; NaN in an hour that some meter of a role does
+        not cover exactly once (a gap, a reading longer than the hour, or overlapping
+        readings).
 
     Raises
     ------
     InputError
-        No station (no production meters) in the park.
+        No station (no energy production meters) in the park.
     """
     meters = db.station_meters(conn, park.id)
     if not any(meters.values()):
@@ -162,30 +188,59 @@ def station_hours(
             mw[role] = pd.Series(0.0, index=hours)
             continue
         h = db.role_hourly(conn, meters[role], start, end).reindex(hours)
-        mw[role] = (h["quantity"] * factor).where(h["covered"] >= 1.0 - 1e-6)
+        mw[role] = (h["quantity"] * factor).where((h["covered"] - 1.0).abs() < 1e-6)
     frame = _loads(mw, assets, hours)
     frame.index = frame.index.tz_convert(zone).tz_localize(None)
     return frame
 
 
+#: The newest :func:`added_pv` results, by what they were computed from (a page asking the
+#: same what-if again is not solved again while the station's data are unchanged).
+_ADDED_PV: OrderedDict[tuple[Any, ...], AddedPv] = OrderedDict()
+_ADDED_PV_SIZE = 8
+_ADDED_PV_LOCK = threading.Lock()
+
+
 def added_pv(
-    conn: Any,
+    conn: Connection,
     park: ParkRef,
     year: int,
     added_kw: float,
     zone: ZoneInfo,
-    settings: Any,
+    settings: Settings,
     options: LedgerOptions,
     *,
     station: StationSettings | None = None,
 ) -> AddedPv:
     """The station's ``year`` re-dispatched with ``added_kw`` more PV
     (:func:`greenpark.dispatch.year.added_pv_effect`), from the store's assets, meters and
-    the ledger's factors of the year (``options`` with the user's versions).
+    the ledger's factors of the year.
 
-    ``zone`` is the park's time zone (months and the tariff's hours are park-local);
-    ``settings`` carries the gas and carbon prices and the grid import limit
-    (:class:`greenpark.config.Settings` ``dispatch_*``).
+    Parameters
+    ----------
+    conn : Connection
+        A read connection to the store.
+    park : ParkRef
+        The park.
+    year : int
+        Calendar year (park-local).
+    added_kw : float
+        PV added [kW].
+    zone : ZoneInfo
+        The park's time zone (months and the tariff's hours are park-local).
+    settings : Settings
+        The gas and carbon prices and the grid import limit (``dispatch_*``).
+    options : LedgerOptions
+        The ledger options, with the user's factor versions.
+    station : StationSettings, optional
+        Station operating data (unit commitment is off in the year's LPs).
+
+    Returns
+    -------
+    AddedPv
+        The monthly changes. One computation is solved once: the result is kept (the newest
+        eight) for the same store, park, year, added PV, prices, factors, assets and station
+        readings (their count, newest start and sum), and computed again when any changes.
 
     Raises
     ------
@@ -195,9 +250,29 @@ def added_pv(
     assets = db.park_assets(conn, park.id)
     if not assets:
         raise InputError(f"park {park.code} has no station assets in the registry")
-    hourly = station_hours(conn, park, assets, year, zone)
-    prices = _prices(conn, hourly.index.to_numpy(dtype="datetime64[s]"), year, settings, options)
-    return added_pv_effect(assets, hourly, prices, added_kw, settings=station)
+    meters = db.station_meters(conn, park.id)
+    start = dt.datetime(year, 1, 1, tzinfo=zone)
+    fingerprint = db.readings_fingerprint(
+        conn, [m for ids in meters.values() for m in ids], start, start.replace(year=year + 1)
+    )
+    key = (
+        str(conn.engine.url), park.id, year, float(added_kw), zone.key,
+        settings.dispatch_gas_price, settings.dispatch_carbon_price,
+        settings.dispatch_grid_import_mw, repr(with_user_factors(conn, options)),
+        repr(assets), repr(station), fingerprint,
+    )  # fmt: skip
+    with _ADDED_PV_LOCK:  # one year's LPs at a time: two cores are not shared by requests
+        if key in _ADDED_PV:
+            _ADDED_PV.move_to_end(key)
+            return _ADDED_PV[key]
+        hourly = station_hours(conn, park, assets, year, zone)
+        snapshots = hourly.index.to_numpy(dtype="datetime64[s]")
+        prices = _prices(conn, snapshots, year, settings, options)
+        result = added_pv_effect(assets, hourly, prices, added_kw, settings=station)
+        _ADDED_PV[key] = result
+        while len(_ADDED_PV) > _ADDED_PV_SIZE:
+            _ADDED_PV.popitem(last=False)
+        return result
 
 
 def _prices(

@@ -44,7 +44,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
@@ -65,6 +65,12 @@ from greenpark.evaluation.values import (
 from greenpark.ledger.book import USE_KINDS, Book, BookInputs, build_book
 from greenpark.ledger.compute import LedgerOptions
 from greenpark.store.db import Store
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from greenpark.config import Settings
+    from greenpark.store.ledger import ParkRef
 
 __all__ = [
     "DEFAULT_PV_YIELD_KWH_PER_KWP",
@@ -384,38 +390,55 @@ def _shift(frame: pd.DataFrame, mask: pd.Series, delta: float) -> float:
 
 
 def _apply_station(
-    cons: pd.DataFrame, prod: pd.DataFrame, station: StationRedispatch
-) -> tuple[dict[str, float], list[str]]:
-    """The station's monthly changes applied to its owners' rows; the totals applied and
-    the months clamped at zero.
+    cons: pd.DataFrame, prod: pd.DataFrame, effect: AddedPv, owners: Sequence[str]
+) -> tuple[dict[str, float], list[str], list[str]]:
+    """The station's monthly changes applied to its owners' rows: the totals applied, the
+    changes stopped at zero, and the months where the station's electricity reaches the
+    use of the members that produce none (the ledger's internal supply is capped there).
 
     The ledger nets the station's electricity production (engines, PV) against the members'
     use as internal supply, so the station's own metered electricity use changes by the
-    electricity balance of its bus, Δgrid + ΔPV + Δengines (chillers, storage losses): the
-    park's grid electricity then changes by the dispatch's Δgrid.
+    electricity balance of its bus, Δgrid + ΔPV + Δengines (chillers, storage losses), with
+    the ΔPV and Δengines actually applied: the park's grid electricity then changes by the
+    dispatch's Δgrid, as long as the internal supply is not capped.
     """
-    assert station.effect is not None
     applied = {"pv_kwh": 0.0, "engines_kwh": 0.0, "use_kwh": 0.0, "gas_m3": 0.0}
     clamped: list[str] = []
-    p_owner = prod["enterprise"].isin(station.owners) & (prod["carrier"] == "electricity")
-    c_owner = cons["enterprise"].isin(station.owners) if len(cons) else pd.Series(dtype=bool)
+    capped: list[str] = []
+    p_el = prod["carrier"] == "electricity"
+    p_owner = prod["enterprise"].isin(owners) & p_el
+    c_owner = cons["enterprise"].isin(owners) if len(cons) else pd.Series(dtype=bool)
+    c_el = cons["carrier"] == "electricity" if len(cons) else pd.Series(dtype=bool)
+    makers = set(prod.loc[p_el, "enterprise"])
     renewable = prod["renewable"].astype(bool)
-    for row in station.effect.months.itertuples(index=False):
+    for row in effect.months.itertuples(index=False):
         m = row.month
+        done: dict[str, float] = {}
         targets = (
             ("pv_kwh", row.pv_kwh, prod, p_owner & (prod["month"] == m) & renewable),
             ("engines_kwh", row.engines_kwh, prod, p_owner & (prod["month"] == m) & ~renewable),
-            ("use_kwh", row.grid_kwh + row.pv_kwh + row.engines_kwh, cons,
-             c_owner & (cons["month"] == m) & (cons["carrier"] == "electricity")),
             ("gas_m3", row.gas_m3, cons,
              c_owner & (cons["month"] == m) & (cons["carrier"] == "natural_gas")),
         )  # fmt: skip
         for key, want, frame, mask in targets:
-            done = _shift(frame, mask, float(want))
-            applied[key] += done
-            if abs(done - want) > 1e-6 * max(1.0, abs(want)):
+            done[key] = _shift(frame, mask, float(want))
+            if abs(done[key] - want) > 1e-6 * max(1.0, abs(want)):
                 clamped.append(f"{m} {key}")
-    return applied, clamped
+        use = row.grid_kwh + done["pv_kwh"] + done["engines_kwh"]
+        done["use_kwh"] = _shift(cons, c_owner & (cons["month"] == m) & c_el, float(use))
+        if abs(done["use_kwh"] - use) > 1e-6 * max(1.0, abs(use)):
+            clamped.append(f"{m} use_kwh")
+        for key, v in done.items():
+            applied[key] += v
+        made = float(prod.loc[p_el & (prod["month"] == m), "quantity"].sum())
+        others = (
+            float(cons.loc[c_el & (cons["month"] == m) & ~cons["enterprise"].isin(makers),
+                           "quantity"].sum())
+            if len(cons) else 0.0
+        )  # fmt: skip
+        if made > others:
+            capped.append(m)
+    return applied, clamped, capped
 
 
 def _pv(
@@ -433,6 +456,8 @@ def _pv(
     mask = _in_year(prod, year)
     if len(prod):
         mask &= prod["renewable"].astype(bool) & (prod["carrier"] == "electricity")
+        if station is not None and station.owners:  # the station's PV, not a member's roof
+            mask &= prod["enterprise"].isin(station.owners)
     existing = float(prod.loc[mask, "quantity"].sum()) if len(prod) else 0.0
     if pv_kw > 0 and existing > 0:
         f = (pv_kw + added_kw) / pv_kw
@@ -444,7 +469,8 @@ def _pv(
         parts = []
         added = base * (f - 1.0)
         if effect is not None and modelled:
-            applied, clamped = _apply_station(cons, prod, station)  # type: ignore[arg-type]
+            owners = station.owners if station is not None else ()
+            applied, clamped, capped = _apply_station(cons, prod, effect, owners)
             added += applied["pv_kwh"]
             filled = int(effect.months["filled_hours"].sum())
             parts.append(
@@ -459,8 +485,15 @@ def _pv(
                 f"kWh (the station's own electricity use {applied['use_kwh']:+,.0f} kWh, "
                 "its production being netted against the members' use), applied to the "
                 "meters of "
-                + ", ".join(station.owners)  # type: ignore[union-attr]
+                + ", ".join(owners)
                 + (f"; not below zero in {', '.join(clamped)}" if clamped else "")
+                + (
+                    f"; in {', '.join(capped)} the station's electricity reaches the use of "
+                    "the members that produce none: the ledger nets at most that use, so the "
+                    "park's grid electricity changes by less than the dispatch's"
+                    if capped
+                    else ""
+                )
             )
         if base > 0:
             why = (
@@ -710,7 +743,7 @@ def evaluate_scenarios(
     park_code: str | None = None,
     park_attributes: Mapping[str, float] | None = None,
     options: LedgerOptions | None = None,
-    settings: Any | None = None,
+    settings: Settings | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[tuple[str, ScenarioResult]]:
     """Today and each scenario of ``year`` scored against ``scheme``, today first.
@@ -732,7 +765,7 @@ def evaluate_scenarios(
     """
     from greenpark.evaluation.service import score_year
     from greenpark.ledger.service import load_book, read_inputs, with_user_factors
-    from greenpark.store.dispatch import park_assets
+    from greenpark.store.dispatch import park_assets, production_owners
     from greenpark.store.ledger import resolve_park
 
     load_scheme(scheme, year=year)
@@ -754,13 +787,15 @@ def evaluate_scenarios(
         inputs = read_inputs(conn, park, year)
         pv_kw = sum(float(a["p_nom"] or 0.0) for a in park_assets(conn, park.id)
                     if a["kind"] == "pv")  # fmt: skip
+        owners = tuple(production_owners(conn, park.id))
         for sc in scenarios:
             if sc.pv_mwp and sc.redispatch and book is not None and sc.pv_mwp not in stations:
                 if progress is not None and pv_kw > 0:
                     progress(f"re-dispatching the station's {year} with +{sc.pv_mwp:g} MWp PV")
                 stations[sc.pv_mwp] = _redispatch(
-                    conn, park, year, sc.pv_mwp * 1000.0, pv_kw, data.timezone, opts, settings
-                )
+                    conn, park, year, sc.pv_mwp * 1000.0, pv_kw, owners, data.timezone, opts,
+                    settings,
+                )  # fmt: skip
 
     def result(
         name: str, sc: Scenario | None, d: ParkData, b: Book | None, ch: list[str]
@@ -772,7 +807,8 @@ def evaluate_scenarios(
     out = [result(TODAY, None, data, book, [])]
     for sc in scenarios:
         station = stations.get(sc.pv_mwp) if sc.redispatch else StationRedispatch(
-            why_not="the scenario asks not to re-run the station's dispatch (redispatch = false)"
+            owners,
+            why_not="the scenario asks not to re-run the station's dispatch (redispatch = false)",
         )  # fmt: skip
         new_inputs, fleet, changes = apply_scenario(
             sc, inputs, book, data.vehicles, pv_kw=pv_kw, options=opts, station=station
@@ -784,28 +820,25 @@ def evaluate_scenarios(
 
 
 def _redispatch(
-    conn: Any,
-    park: Any,
+    conn: Connection,
+    park: ParkRef,
     year: int,
     added_kw: float,
     pv_kw: float,
+    owners: tuple[str, ...],
     timezone: str,
     options: LedgerOptions,
-    settings: Any | None,
+    settings: Settings | None,
 ) -> StationRedispatch:
-    """The station re-dispatched with ``added_kw`` more PV, or why it could not be."""
+    """The station re-dispatched with ``added_kw`` more PV [kW], or why it could not be."""
     from zoneinfo import ZoneInfo
 
+    from greenpark.config import Settings
     from greenpark.dispatch.service import added_pv
-    from greenpark.store.dispatch import production_owners
 
     if pv_kw <= 0:
-        return StationRedispatch(why_not="the station rates no PV")
-    if settings is None:
-        from greenpark.config import Settings
-
-        settings = Settings()
-    owners = tuple(production_owners(conn, park.id))
+        return StationRedispatch(owners, why_not="the station rates no PV")
+    settings = settings if settings is not None else Settings()
     try:
         effect = added_pv(conn, park, year, added_kw, ZoneInfo(timezone), settings, options)
     except InputError as exc:

@@ -560,33 +560,54 @@ def co2_per_tce(book: Book | None, *, market: bool = False) -> Value:
 
 
 def water_productivity(book: Book | None) -> Value:
-    """MIIT water productivity [元/m³]: value added [10⁴ yuan] x 10⁴ / water use [m³].
+    """MIIT water productivity [元/m³]: value added [10⁴ yuan] x 10⁴ / fresh water [m³].
 
-    Water is the members' metered and entered use of the carrier ``water`` in the year.
+    Fresh water is the park's water from outside (the ledger's park counted once: the
+    members' metered and entered use of the carrier ``water`` less the reclaimed water the
+    park's sewage plants deliver to them, ``docs/ledger.md``); reclaimed water is not fresh
+    water (indicator explanation "园区工业用新鲜水量", S1).
     """
     id = "water_productivity"
-    formula = "value added [10⁴ yuan] x 10⁴ / water use [m³]"
+    formula = "value added [10⁴ yuan] x 10⁴ / fresh water from outside the park [m³]"
     if book is None:
         return _missing(id, formula, "no energy or water recorded in the ledger for the year")
     rows = book.rows
     water = rows[rows["carrier"] == "water"] if len(rows) else rows
-    m3 = float(water["quantity"].sum()) if len(water) else 0.0
+    members_m3 = float(water["quantity"].sum()) if len(water) else 0.0
     months = int(water["month"].nunique()) if len(water) else 0
+    park = book.park_carriers
+    outside = (
+        park[(park["carrier"] == "water") & (park["supply"] == "outside the park")]
+        if len(park)
+        else park
+    )
+    m3 = float(outside["quantity"].sum()) if len(outside) else 0.0
     va = book.summary.get("value_added")
     inputs = {
         "value_added": _input(va, "10⁴ yuan", f"{_REGISTRY_YEAR}.value_added {book.year}"),
         "water_m3": _input(
-            m3, "m³", f"{_LEDGER}: members' water meters and entries, {months} months"
+            m3, "m³", f"{_LEDGER}: fresh water, the park counted once, {months} months"
+        ),
+        "members_water_m3": _input(
+            members_m3, "m³", "members' water meters and entries (reclaimed water included)"
         ),
     }
     if va is None:
         return _missing(id, formula, f"no value added reported for {book.year}", inputs)
+    if m3 <= 0 < members_m3:
+        return _missing(
+            id, formula, f"the members' {members_m3:,.0f} m³ of water in {book.year} are all "
+            "reclaimed water from the park's plants: no fresh water", inputs,
+        )  # fmt: skip
     if m3 <= 0:
         return _missing(id, formula, f"no water use metered or entered in {book.year}", inputs)
     cov, k, n = _va_coverage(book)
     note = _join(
         "" if months >= 12 else f"water data in only {months} of 12 months",
         "" if k == n else f"{n - k} of {n} metered enterprises report no value added",
+        ""
+        if members_m3 <= m3
+        else f"{members_m3 - m3:,.0f} m³ of reclaimed water delivered in the park not counted",
     )
     return Value(id, va * 1e4 / m3, UNITS[id], inputs, formula, months / 12 * cov, note)
 
@@ -685,6 +706,12 @@ def green_titles(enterprises: Sequence[EnterpriseRecord], year: int) -> Value:
     Shown beside the MIIT scheme, not scored: the indicator system has no row for it. The
     inputs count each kind and list the enterprises by credit code with the year granted.
     A title withdrawn later is not recorded in the registry and still counts.
+
+    References
+    ----------
+    MIIT 工信厅节函〔2016〕586号 (green manufacturing system: green factories, green
+    parks) and the national green data-centre lists (MIIT et al.); the titles are the
+    registry's ``certification`` rows.
     """
     id = "green_titles"
     formula = (
@@ -907,12 +934,21 @@ def reclaimed_water_reuse(
     its outlet. A park whose plants meter no reclaimed water gets :func:`manual`: the rate
     is then entered by hand.
 
+    A plant counts when it has both; reclaimed water metered in fewer than 12 months is
+    scaled to a year, as the discharge is.
+
     Parameters
     ----------
     reclaimed
         Plant credit code -> (reclaimed water delivered in ``year`` [m³], months with data).
     flows
         Outlet station code -> valid hourly flows [m³/h] of ``year`` (HJ 212 ``w00000``).
+
+    References
+    ----------
+    MIIT 工信厅节函〔2016〕586号, attachment: green industrial park indicator system, item 8
+    中水回用率 (resource group RG); the name is S1, the leading value U
+    (``catalogues/miit_green_park.csv``).
     """
     id = "reclaimed_water_reuse"
     formula = (
@@ -922,27 +958,47 @@ def reclaimed_water_reuse(
     metered = [p for p in plants if p.credit_code in reclaimed]
     if not metered:
         return manual(id, UNITS[id])
-    discharge, n, per_outlet = _outlet_discharge(metered, flows, year)
-    reused = sum(reclaimed[p.credit_code][0] for p in metered)
-    months = min(reclaimed[p.credit_code][1] for p in metered)
+    hours = _days(year) * 24
+    used: list[SewagePlant] = []
+    reused = discharge = 0.0
+    n = 0
+    per_plant: dict[str, str] = {}
+    for p in metered:
+        m3, months = reclaimed[p.credit_code]
+        total, valid, _ = _outlet_discharge([p], flows, year)
+        if valid == 0 or months <= 0:
+            why = "no valid outlet flow" if valid == 0 else "no month of reclaimed water"
+            per_plant[p.credit_code] = f"{why} in {year}: left out"
+            continue
+        year_m3 = m3 * 12 / months  # the months metered, to a year like the discharge
+        per_plant[p.credit_code] = (
+            f"reclaimed {m3:.6g} m³ in {months} month(s) -> {year_m3:.6g} m³ a year; "
+            f"discharged {total:.6g} m³ (mean of {valid} valid hours x {hours} h)"
+        )
+        used.append(p)
+        reused += year_m3
+        discharge += total
+        n += valid
     inputs = {
-        "reclaimed_m3": _input(
-            reused, "m³", f"sewage plants' reclaimed water meters, {months} month(s)"
-        ),
-        "discharge_m3": _input(discharge, "m³", "outlet flow w00000 (valid hours)"),
-        "outlets": per_outlet,
+        "reclaimed_m3": _input(reused, "m³", "sewage plants' reclaimed water meters, a year"),
+        "discharge_m3": _input(discharge, "m³", "outlet flow w00000 (valid hours), a year"),
+        "plants": per_plant,
     }
-    if n == 0:
-        return _missing(id, formula, f"no valid outlet flow in {year}", inputs)
+    if not used:
+        return _missing(id, formula, f"no plant has both reclaimed water and outlet flow in "
+                        f"{year}", inputs)  # fmt: skip
     if reused + discharge <= 0:
         return _missing(id, formula, f"no sewage treated in {year}", inputs)
-    hours = _days(year) * 24
-    completeness = n / (len(metered) * hours) * months / 12
+    months_min = min(reclaimed[p.credit_code][1] for p in used)
+    completeness = n / (len(used) * hours) * min(months_min, 12) / 12
     note = _join(
         ""
-        if len(metered) == len(plants)
-        else f"{len(plants) - len(metered)} of {len(plants)} plants meter no reclaimed water",
-        "" if months >= 12 else f"reclaimed water metered in {months} of 12 months",
+        if len(used) == len(plants)
+        else f"{len(plants) - len(used)} of {len(plants)} plants left out (no reclaimed water "
+        "meter, or no valid outlet flow)",
+        ""
+        if months_min >= 12
+        else f"reclaimed water metered in {months_min} of 12 months: scaled to a year",
         "treated = discharged + reclaimed (the reclaimed water leaves before the outlet)",
     )
     return Value(id, 100.0 * reused / (reused + discharge), UNITS[id], inputs, formula,
@@ -1125,7 +1181,9 @@ def br_surface_water_class(
     per_station: dict[str, Any] = {}
     valid_hours = 0
     for st in sections:
+        # no water body registered: judged as a river (TP class III 0.2 mg/L, a lake's 0.05)
         body = st.water_body or "river"
+        body_label = body if st.water_body else "river: no water body registered, assumed"
         target = TARGET_CLASSES.get((st.water_target_class or "").strip().upper())
         frame = _of_year(hourly.get(st.code), year, timezone)
         cols = [] if frame is None else [c for c in names if c in frame.columns]
@@ -1143,7 +1201,8 @@ def br_surface_water_class(
         per_station[f"{st.code} class"] = _input(
             cls,
             "class (6 = 劣Ⅴ)",
-            f"GB 3838-2002 table 1 ({body}) on the annual means of {hours} valid h: {detail}; "
+            f"GB 3838-2002 table 1 ({body_label}) on the annual means of {hours} valid h: "
+            f"{detail}; "
             f"class {cls_name}, deciding {judged['deciding']}; {aim}",
         )
         if target is None:
@@ -1179,7 +1238,9 @@ def br_noise_zone(
     table 1 limits of the station's zone
     (:func:`greenpark.standards.noise.gb3096_compliance`; e.g. zone 2: day 60, night
     50 dB(A)); a level equal to its limit complies. The days whose own Ld or Ln exceeds
-    are counted and shown, not judged.
+    are counted and shown, not judged. The night maximum sound level of GB 3096-2008
+    clause 5.4 (no more than 15 dB(A) above the night limit for sudden noise) is not
+    checked: hourly LAeq does not carry Lmax.
 
     Parameters
     ----------

@@ -209,9 +209,17 @@ def _ledger_year(inputs: BookInputs, year: int, options: LedgerOptions) -> dict[
 
     # -- park, counted once
     prod = _of_year(inputs.production, year)
-    producers = set(prod["enterprise"])
+    # the station: who produces energy (a sewage plant delivering reclaimed water is not)
+    producers = set(prod.loc[prod["carrier"] != "water", "enterprise"])
     members = use.groupby(["month", "carrier"])["quantity"].sum()
-    others = use[~use["enterprise"].isin(producers)].groupby(["month", "carrier"])["quantity"].sum()
+    # internal supply of a carrier goes to the members that produce none of that carrier
+    made_by = set(zip(prod["enterprise"], prod["carrier"], strict=True))
+    own = pd.Series(
+        [(e, c) in made_by for e, c in zip(use["enterprise"], use["carrier"], strict=True)],
+        index=use.index,
+        dtype=bool,
+    )
+    others = use[~own].groupby(["month", "carrier"])["quantity"].sum()
     made = prod.groupby(["month", "carrier"])["quantity"].sum()
     renewable = (
         prod[prod["renewable"] & (prod["carrier"] == "electricity")]

@@ -36,6 +36,7 @@ __all__ = [
     "park_assets",
     "production_owners",
     "projected_runs",
+    "readings_fingerprint",
     "role_hourly",
     "role_readings",
     "run_days",
@@ -160,6 +161,22 @@ def role_hourly(
     out["covered"] = out.pop("seconds") / (3600.0 * len(meter_ids))
     out.index.name = None
     return out.astype(float)
+
+
+def readings_fingerprint(
+    conn: Connection, meter_ids: list[int], start: dt.datetime, end: dt.datetime
+) -> tuple[int, str, float]:
+    """What changes when the readings of ``meter_ids`` in [start, end) change: their
+    count, newest start (ISO) and quantity sum."""
+    if not meter_ids:
+        return (0, "", 0.0)
+    t = MeterReading.__table__
+    n, newest, total = conn.execute(
+        select(func.count(), func.max(t.c.start), func.sum(t.c.quantity)).where(
+            t.c.meter_id.in_(meter_ids), t.c.start >= start, t.c.start < end
+        )
+    ).one()
+    return (int(n), "" if newest is None else str(newest), float(total or 0.0))
 
 
 def temperature(conn: Connection, park_id: int, start: dt.datetime, end: dt.datetime) -> pd.Series:
