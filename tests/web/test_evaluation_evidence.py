@@ -55,3 +55,19 @@ def test_an_enterprise_caller_is_refused(park_store: Store, admin_client: TestCl
     assert DATA not in r.content
     anonymous = TestClient(admin_client.app)
     assert anonymous.get(PATH.format(sha)).status_code == 401
+
+
+def test_a_stored_html_file_runs_nothing_and_a_bad_type_is_bytes(
+    park_store: Store, admin_client: TestClient
+) -> None:
+    with park_store.write() as conn:
+        park = shown_park(conn)
+        assert park is not None
+        html = put_evidence(conn, park.id, "minutes.html", b"<script>x()</script>", None, "a")
+        odd = put_evidence(conn, park.id, "x.bin", b"\x00", "text/html\r\nX-Bad: 1", "a")
+    r = admin_client.get(PATH.format(html))
+    assert r.headers["content-security-policy"].startswith("sandbox")
+    assert r.headers["content-disposition"].startswith("attachment")
+    r = admin_client.get(PATH.format(odd))
+    assert r.status_code == 200 and r.headers["content-type"] == "application/octet-stream"
+    assert "x-bad" not in r.headers

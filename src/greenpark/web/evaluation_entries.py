@@ -31,6 +31,10 @@ MAX_ENTRIES: Final = 1_000
 #: Characters kept in the plain ``filename=`` of a download (the rest become ``_``; the
 #: full name goes in ``filename*``, RFC 6266).
 _UNSAFE_FILENAME: Final = re.compile(r"[^A-Za-z0-9._-]")
+#: A media type as ``type/subtype`` without parameters (RFC 6838 restricted names).
+_MEDIA_TYPE: Final = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+)
 
 Sha256Path = Annotated[
     str,
@@ -127,14 +131,19 @@ def api_evaluation_evidence(sha256: Sha256Path, store: StoreDep, who: Reader) ->
         raise NotFoundError(f"no evidence file with SHA-256 {sha256.lower()} is stored")
     name = row["filename"]
     plain = _UNSAFE_FILENAME.sub("_", name) or "evidence"
+    kind = str(row["content_type"] or "")
+    if not _MEDIA_TYPE.fullmatch(kind):  # not a plain type/subtype: bytes, nothing else
+        kind = "application/octet-stream"
     return Response(
         bytes(row["data"]),
-        media_type=row["content_type"],
+        media_type=kind,
         headers={
             "Content-Disposition": (
                 f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
             ),
             "X-Content-Type-Options": "nosniff",
+            # an HTML or SVG evidence file opened in the browser runs no script of ours
+            "Content-Security-Policy": "sandbox; default-src 'none'",
         },
     )
 
