@@ -280,3 +280,18 @@ def test_cli_scenarios(park_url: str, tmp_path: Path) -> None:
     assert ren["pv value"] == pytest.approx(100 * (RENEWABLE_TCE + 12.29) / TCE, abs=1e-5)
     assert by_id["new_energy_bus_share"]["buses value"] == pytest.approx(90.0)
     assert any(r[0] == "pv" and "PV +0.1 MWp" in (r[2] or "") for r in rows)
+
+
+def test_every_park_scheme_is_recomputed(rated: Store) -> None:
+    # 2025: both park schemes are in force (the zero-carbon notice from 2025)
+    _copy_year(rated, 2023, 2025)
+    results = evaluate_scenarios(rated, "miit-green-park", 2025, [Scenario("pv", pv_mwp=0.1)])
+    (_, today), (_, pv) = results
+    assert set(today.others) == {"zero-carbon-park"}
+    z0, z1 = today.others["zero-carbon-park"], pv.others["zero-carbon-park"]
+    # the zero-carbon core indicator moves with the scenario, as it does scored on its own
+    added = 12 * 10_000
+    assert z0.values["co2_per_tce"].value == pytest.approx(TCO2 / TCE)
+    assert z1.values["co2_per_tce"].value == pytest.approx((TCO2 - added * GUIZHOU / 1000) / TCE)
+    (row,) = [r for r in comparison_rows(results) if r["kind"] == "scheme"]
+    assert row["id"] == "zero-carbon-park" and row["values"] == [z0.index, z1.index]

@@ -75,6 +75,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_PV_YIELD_KWH_PER_KWP",
     "LEDGER_FIGURES",
+    "PARK_SCHEMES",
     "SCENARIO_PV",
     "TODAY",
     "Retrofit",
@@ -88,6 +89,10 @@ __all__ = [
     "write_scenarios_sheet",
 ]
 
+#: The schemes that judge the park as a whole, each recomputed for every scenario (the green
+#: data-centre and green-factory schemes judge one site, from meters or entries no scenario
+#: changes).
+PARK_SCHEMES: Final[tuple[str, ...]] = ("miit-green-park", "zero-carbon-park")
 #: Name of the unchanged year in the results.
 TODAY: Final[str] = "today"
 #: Annual specific yield of PV added to a park without rated and metered PV [kWh/kWp]: about
@@ -650,7 +655,7 @@ def apply_scenario(
             out = replace(out, entries=_gec(out, scenario, options, changes))
     fleet = tuple(vehicles)
     if scenario.buses:
-        buses = [v for v in fleet if v.kind == "bus" and v.in_service]
+        buses = [v for v in fleet if v.kind == "bus" and v.in_service_in(inputs.year)]
         green = sum(v.energy in NEW_ENERGY_BUS_ENERGIES for v in buses)
         fleet += tuple(
             VehicleRecord(f"{scenario.name}-bus-{i + 1}", "bus", scenario.bus_energy, True)
@@ -677,6 +682,8 @@ class ScenarioResult:
     ``context`` holds the ledger values shown beside every scheme when the scheme does not
     score them itself: ``renewable_share``, ``green_electricity_share``, ``co2_per_tce``
     (location-based) and ``co2_per_tce_market`` (certificates netted, residual mix).
+    ``others`` holds the other park schemes of :data:`PARK_SCHEMES` in force in the year,
+    scored on the same data (variants by the result's own energy use).
     """
 
     name: str
@@ -685,6 +692,7 @@ class ScenarioResult:
     book: Book | None
     context: dict[str, Value] = field(default_factory=dict)
     changes: tuple[str, ...] = ()
+    others: dict[str, YearEvaluation] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -801,8 +809,18 @@ def evaluate_scenarios(
         name: str, sc: Scenario | None, d: ParkData, b: Book | None, ch: list[str]
     ) -> tuple[str, ScenarioResult]:
         ev = score_year(scheme, year, d, given, strict=True)
-        assert ev is not None  # strict: refused rather than None
-        return name, ScenarioResult(name, sc, ev, b, _context(ev, b), tuple(ch))
+        if ev is None:  # strict: refused rather than None
+            raise InputError(f"{scheme} is not in force in {year}")
+        others = {}
+        for other in PARK_SCHEMES:
+            if other != scheme:
+                try:
+                    o = score_year(other, year, d, {}, strict=False)
+                except InputError:  # e.g. a size variant without the year's energy use
+                    o = None
+                if o is not None:
+                    others[other] = o
+        return name, ScenarioResult(name, sc, ev, b, _context(ev, b), tuple(ch), others)
 
     out = [result(TODAY, None, data, book, [])]
     for sc in scenarios:
@@ -886,7 +904,8 @@ def comparison_rows(
 
     Rows, in order: the index (``kind`` ``index``), the mandatory items failed
     (``mandatory``), each indicator of the scheme (``indicator``; with ``scores``), the
-    supplementary and context values (``context``), the ledger totals of
+    index of every other park scheme (``scheme``), the supplementary and context values
+    (``context``), the ledger totals of
     :data:`LEDGER_FIGURES` (``ledger``). Each row has ``kind``, ``id``, ``name``, ``unit``,
     ``leading``, ``values`` (today first) and ``scores`` (or ``None``s), and ``changed``.
     ``only_changed`` keeps the index, the mandatory row and the rows some scenario changes.
@@ -922,6 +941,10 @@ def comparison_rows(
         leading = "pass" if ind.is_pass else ind.leading
         add("indicator", ind.id, ind.name_en or ind.name_zh, ind.unit, leading, vals, scores,
             diff=ind.id in ids)  # fmt: skip
+    for other, ev in today.others.items():
+        conf = ev.scheme.settings
+        vals = [None if (o := r.others.get(other)) is None else o.index for _, r in results]
+        add("scheme", other, f"{conf.title_en or other}: {conf.index_name}", "", None, vals)
     for id in dict.fromkeys([*today.supplementary, *today.context]):
         vals = [None if (v := r.value(id)) is None else v.value for _, r in results]
         base = today.value(id)
