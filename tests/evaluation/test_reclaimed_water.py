@@ -74,18 +74,7 @@ def test_evaluate_reads_the_plant_s_reclaimed_water_meter(park_url: str) -> None
     # W's outlet (test_values.py): 90 m³/h for 24 h and 110 for 24 h valid in May 2023,
     # mean 100 m³/h -> 876 000 m³ a year; its reclaimed water 5 000 m³ a month -> 60 000:
     # 60 000 / 936 000 = 6.4103 %
-    with store.write() as c:
-        c.execute(
-            insert(Meter).values(
-                id=20, park_id=1, code="W-RW", name="reclaimed", carrier="water", unit="m³",
-                enterprise_id=3, direction="production", interval_s=900,
-            )
-        )  # fmt: skip
-        c.execute(
-            insert(MeterMonth),
-            [{"meter_id": 20, "month": f"2023-{m:02d}", "quantity": 5000.0, "readings": 2976}
-             for m in range(1, 13)],
-        )  # fmt: skip
+    _reclaimed_meter(store, 5_000.0)
     v = evaluate(store, "miit-green-park", 2023).current.values["reclaimed_water_reuse"]
     assert v.value == pytest.approx(100 * 60_000 / (876_000 + 60_000))
     assert v.inputs["reclaimed_m3"]["value"] == pytest.approx(60_000)

@@ -27,15 +27,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from test_sponge_service import add_sponge_park
 
 from greenpark.cli import cli
 from greenpark.evaluation.service import evaluate, write_xlsx
 from greenpark.evaluation.sponge_service import SpongeYear, sponge_year
 from greenpark.reports.evaluation_pdf import write_pdf
 from greenpark.store import Store
-from greenpark.store.maintenance import park_id
-from greenpark.store.registry import upsert
-from greenpark.store.sponge import write_rainfall
 from reports.test_evaluation_pdf import _pages
 
 YEAR = 2023  # not a leap year: 365 days
@@ -58,22 +56,7 @@ def _build(url: str, *, skip: tuple[dt.date, ...] = ()) -> None:
     store = Store(url)
     try:
         with store.write() as conn:
-            upsert(conn, "catchment", [
-                {"code": "ROOF", "park": "P", "name": "Roofs", "area_m2": 10_000.0,
-                 "runoff_coefficient": 0.8},
-                {"code": "GREEN", "park": "P", "name": "Green", "area_m2": 10_000.0,
-                 "runoff_coefficient": 0.2},
-            ])  # fmt: skip
-            upsert(conn, "sponge_facility", [
-                {"code": "F1", "catchment": "ROOF", "name": "Green roof", "kind": "green_roof",
-                 "capture_volume_m3": 80.0, "in_service_from": dt.date(2020, 1, 1)},
-                {"code": "F2", "catchment": "ROOF", "name": "Rain garden",
-                 "kind": "bioretention", "capture_volume_m3": 40.0,
-                 "in_service_from": dt.date(2023, 12, 31)},
-                {"code": "F3", "catchment": "ROOF", "name": "Tank", "kind": "storage_tank",
-                 "capture_volume_m3": 1_000.0, "in_service_from": dt.date(2024, 1, 1)},
-            ])  # fmt: skip
-            write_rainfall(conn, park_id(conn, "P") or 0, _days(skip), "hand gauge")
+            add_sponge_park(conn, _days(skip), "hand gauge")
     finally:
         store.dispose()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,31 +37,36 @@ def _days(wet: dict[str, float]) -> list[tuple[dt.date, float]]:
 WET = {"2023-03-01": 5.0, "2023-06-01": 30.0, "2023-07-01": 10.0, "2023-08-01": 1.5}
 
 
-@pytest.fixture
-def park(park_url: str) -> Iterator[Store]:
-    """Park P with two catchments and the hand-built rainfall year.
+def add_sponge_park(conn: Any, rain: list[tuple[dt.date, float]], source: str = "hand") -> None:
+    """Park P's two catchments and its rainfall ``rain`` (written in ``conn``).
 
     ROOF: 10 000 m², psi 0.8, facilities 80 + 40 = 120 m³ in service in 2023 (one of them
     from 31 Dec 2023, still counted) and a 1 000 m³ tank from 1 Jan 2024 (not counted).
     GREEN: 10 000 m², psi 0.2, no facility.
     """
+    upsert(conn, "catchment", [
+        {"code": "ROOF", "park": "P", "name": "Roofs", "area_m2": 10_000.0,
+         "runoff_coefficient": 0.8},
+        {"code": "GREEN", "park": "P", "name": "Green", "area_m2": 10_000.0,
+         "runoff_coefficient": 0.2},
+    ])  # fmt: skip
+    upsert(conn, "sponge_facility", [
+        {"code": "F1", "catchment": "ROOF", "name": "Green roof", "kind": "green_roof",
+         "capture_volume_m3": 80.0, "in_service_from": dt.date(2020, 1, 1)},
+        {"code": "F2", "catchment": "ROOF", "name": "Rain garden", "kind": "bioretention",
+         "capture_volume_m3": 40.0, "in_service_from": dt.date(2023, 12, 31)},
+        {"code": "F3", "catchment": "ROOF", "name": "Tank", "kind": "storage_tank",
+         "capture_volume_m3": 1_000.0, "in_service_from": dt.date(2024, 1, 1)},
+    ])  # fmt: skip
+    write_rainfall(conn, park_id(conn, "P") or 0, rain, source)
+
+
+@pytest.fixture
+def park(park_url: str) -> Iterator[Store]:
+    """Park P with the catchments of :func:`add_sponge_park` and the hand-built year."""
     store = Store(park_url)
     with store.write() as conn:
-        upsert(conn, "catchment", [
-            {"code": "ROOF", "park": "P", "name": "Roofs", "area_m2": 10_000.0,
-             "runoff_coefficient": 0.8},
-            {"code": "GREEN", "park": "P", "name": "Green", "area_m2": 10_000.0,
-             "runoff_coefficient": 0.2},
-        ])  # fmt: skip
-        upsert(conn, "sponge_facility", [
-            {"code": "F1", "catchment": "ROOF", "name": "Green roof", "kind": "green_roof",
-             "capture_volume_m3": 80.0, "in_service_from": dt.date(2020, 1, 1)},
-            {"code": "F2", "catchment": "ROOF", "name": "Rain garden", "kind": "bioretention",
-             "capture_volume_m3": 40.0, "in_service_from": dt.date(2023, 12, 31)},
-            {"code": "F3", "catchment": "ROOF", "name": "Tank", "kind": "storage_tank",
-             "capture_volume_m3": 1_000.0, "in_service_from": dt.date(2024, 1, 1)},
-        ])  # fmt: skip
-        write_rainfall(conn, park_id(conn, "P") or 0, _days(WET), "hand")
+        add_sponge_park(conn, _days(WET))
     yield store
     store.dispose()
 
