@@ -908,7 +908,8 @@ def comparison_rows(
     (``context``), the ledger totals of
     :data:`LEDGER_FIGURES` (``ledger``). Each row has ``kind``, ``id``, ``name``, ``unit``,
     ``leading``, ``values`` (today first) and ``scores`` (or ``None``s), and ``changed``.
-    ``only_changed`` keeps the index, the mandatory row and the rows some scenario changes.
+    ``only_changed`` keeps the index, the mandatory row, the other schemes' indices and the
+    rows some scenario changes.
     """
     today = results[0][1]
     scheme = today.evaluation.scheme
@@ -919,7 +920,7 @@ def comparison_rows(
             scores: list[Any] | None = None, diff: bool | None = None) -> None:  # fmt: skip
         if diff is None:
             diff = any(_differs(values[0], v) for v in values[1:])
-        if only_changed and kind not in ("index", "mandatory") and not diff:
+        if only_changed and kind not in ("index", "mandatory", "scheme") and not diff:
             return
         rows.append({"kind": kind, "id": id, "name": name, "unit": unit, "leading": leading,
                      "values": values, "scores": scores or [None] * len(values),
