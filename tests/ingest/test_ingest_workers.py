@@ -34,6 +34,10 @@ def _upload(k: int) -> bytes:
     return encode_frame(seg)
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_two_workers_acknowledge_and_stop_on_sigint(park_url: str) -> None:
     url = park_url
     store = Store(url)
@@ -48,7 +52,12 @@ def test_two_workers_acknowledge_and_stop_on_sigint(park_url: str) -> None:
         )  # fmt: skip
     cmd = [sys.executable, "-m", "greenpark", "--database", url, "hj212", "serve"]
     proc = subprocess.Popen(
-        [*cmd, "--port", "0", "--workers", "2"], stderr=subprocess.PIPE, text=True
+        [*cmd, "--port", "0", "--workers", "2"],
+        stderr=subprocess.PIPE,
+        text=True,
+        # SIGINT as a terminal gives it: a shell starts a background job (e.g. `.ci/run &`)
+        # with SIGINT ignored, which the server would inherit and never stop on
+        preexec_fn=_default_sigint,
     )
     try:
         assert proc.stderr is not None
