@@ -1,4 +1,5 @@
-"""``import greenpark.standards`` stays light: no database, web or Excel library is imported."""
+"""``import greenpark.standards`` and the other pure cores stay light: no database, web or
+Excel library is imported."""
 
 from __future__ import annotations
 
@@ -10,7 +11,18 @@ import pytest
 HEAVY = ("sqlalchemy", "fastapi", "starlette", "uvicorn", "alembic", "openpyxl", "jinja2", "click")
 
 
-@pytest.mark.parametrize("module", ["greenpark", "greenpark.standards"])
+#: The pure cores: standards, and the evaluation's values and the year's re-dispatch, which
+#: take data in and give values out (no store, no files).
+LIGHT = [
+    "greenpark",
+    "greenpark.standards",
+    "greenpark.evaluation.values",
+    "greenpark.evaluation.sponge",
+    "greenpark.dispatch.year",
+]
+
+
+@pytest.mark.parametrize("module", LIGHT)
 def test_light_import(module: str) -> None:
     code = (
         f"import sys, {module}\n"

@@ -46,7 +46,11 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from greenpark.environment.view import (
+from greenpark.errors import InputError
+from greenpark.evaluation.catalogue import Scheme
+from greenpark.ledger.book import Book
+from greenpark.standards import air, noise, water
+from greenpark.standards.monitoring import (
     ASSUMED_COMMISSIONED,
     DAY_START,
     GOOD_DAY_MAX_AQI,
@@ -57,10 +61,6 @@ from greenpark.environment.view import (
     WATER_TEMP,
     discharge_class,
 )
-from greenpark.errors import InputError
-from greenpark.evaluation.catalogue import Scheme
-from greenpark.ledger.book import Book
-from greenpark.standards import air, noise, water
 
 __all__ = [
     "ENTERED",
