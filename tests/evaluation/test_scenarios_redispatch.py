@@ -180,3 +180,24 @@ def test_the_same_what_if_is_solved_once_until_the_data_change(park: Store) -> N
     assert again.months["grid_kwh_today"].iloc[0] == pytest.approx(
         first.months["grid_kwh_today"].iloc[0] + 5.0, abs=1e-6
     )
+
+
+def test_a_capped_internal_supply_is_said(park: Store) -> None:
+    # A now uses 4 kW (2 976 kWh in January): the station's PV, 7 750 kWh today and 15 500
+    # kWh with +0.1 MWp, exceeds it, so the ledger nets at most A's use and says so
+    start = pd.Timestamp(dt.datetime(2023, 1, 1, tzinfo=ZONE))
+    steps = pd.date_range(start, periods=31 * 96, freq="15min")
+    with park.write() as c:
+        write_readings(
+            c,
+            pd.DataFrame(
+                {"meter_id": 1, "start": steps, "end": steps + pd.Timedelta("15min"),
+                 "quantity": 1.0}
+            ),
+        )  # fmt: skip
+    today, pv = _run(park, Scenario("pv", pv_mwp=0.1))
+    (change,) = pv.changes
+    assert "in 2023-01 the station's electricity reaches the use of the members" in change
+    # internal supply min(15 500, 2 976): the park's grid falls by less than the dispatch's
+    # 7 750 kWh
+    assert today.ledger("grid_kwh") - pv.ledger("grid_kwh") < 7_750
