@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import BigInteger, ColumnElement, Connection, Float, func, select, type_coerce
+from sqlalchemy import Connection, select
 
 from greenpark.auth.service import audit
 from greenpark.environment.view import (
@@ -64,6 +64,7 @@ from greenpark.ledger.book import Book
 from greenpark.ledger.compute import LedgerOptions
 from greenpark.store import evaluation as entries_db
 from greenpark.store.db import Store
+from greenpark.store.environment import station_measurements
 from greenpark.store.ledger import ParkRef, monthly_production, resolve_park
 from greenpark.store.overview import time_zone
 from greenpark.store.schema import (
@@ -71,7 +72,6 @@ from greenpark.store.schema import (
     Enterprise,
     EnterpriseYear,
     HighTechCertificate,
-    Measurement,
     Park,
     Station,
     Vehicle,
@@ -312,63 +312,6 @@ def _sewage_plants(conn: Connection, park_id: int) -> list[tuple[SewagePlant, in
     ]
 
 
-def _epoch(conn: Connection) -> ColumnElement[float]:
-    """``measurement.time`` as epoch seconds, computed by the database."""
-    if conn.dialect.name == "sqlite":
-        return type_coerce(Measurement.time, BigInteger()).label("epoch")  # type: ignore[return-value]
-    return type_coerce(func.extract("epoch", Measurement.time), Float()).label("epoch")
-
-
-def _measurements(
-    conn: Connection,
-    station_ids: Iterable[int],
-    parameters: Iterable[str],
-    start: dt.datetime,
-    end: dt.datetime,
-) -> pd.DataFrame:
-    """Rows ``station_id, parameter, time (aware UTC), value, flag`` with start <= time < end
-    (the frame :func:`greenpark.environment.view.valid_wide` reads)."""
-    ids, codes = sorted(set(station_ids)), sorted(set(parameters))
-    rows = (
-        conn.execute(
-            select(
-                Measurement.station_id,
-                Measurement.parameter,
-                _epoch(conn),
-                Measurement.value,
-                Measurement.flag,
-            ).where(
-                Measurement.station_id.in_(ids),
-                Measurement.parameter.in_(codes),
-                Measurement.time >= start,
-                Measurement.time < end,
-            )
-        ).all()
-        if ids and codes
-        else []
-    )
-    if not rows:
-        return pd.DataFrame(
-            {
-                "station_id": pd.Series(dtype="int64"),
-                "parameter": pd.Series(dtype="object"),
-                "time": pd.Series(dtype="datetime64[ns, UTC]"),
-                "value": pd.Series(dtype="float64"),
-                "flag": pd.Series(dtype="object"),
-            }
-        )
-    sid, par, epoch, value, flag = zip(*rows, strict=True)
-    return pd.DataFrame(
-        {
-            "station_id": np.asarray(sid, dtype=np.int64),
-            "parameter": np.asarray(par, dtype=object),
-            "time": pd.to_datetime(np.asarray(epoch, dtype=np.float64).round(), unit="s", utc=True),
-            "value": np.asarray([np.nan if v is None else v for v in value], dtype=np.float64),
-            "flag": np.asarray(flag, dtype=object),
-        }
-    )
-
-
 def read_entries(
     conn: Connection, park_id: int, year: int, scheme: str | None = None
 ) -> dict[str, dict[str, ManualEntry]]:
@@ -428,12 +371,12 @@ def read_park_data(
     tz = _park_timezone(conn, park.id)
     start, end = _year_window(year, tz)
     air_stations = _stations(conn, park.id, "ambient_air")
-    rows = _measurements(conn, [s.id for s in air_stations], AIR_PARAMETERS, start, end)
+    rows = station_measurements(conn, [s.id for s in air_stations], AIR_PARAMETERS, start, end)
     air_hourly = {
         s.code: valid_wide(rows[rows["station_id"] == s.id], AIR_PARAMETERS) for s in air_stations
     }
     plants = _sewage_plants(conn, park.id)
-    flow_rows = _measurements(conn, [i for _, i in plants], [FLOW_PARAMETER], start, end)
+    flow_rows = station_measurements(conn, [i for _, i in plants], [FLOW_PARAMETER], start, end)
     flows = {}
     for plant, sid in plants:
         wide = valid_wide(flow_rows[flow_rows["station_id"] == sid], {FLOW_PARAMETER: "flow"})
@@ -442,7 +385,7 @@ def read_park_data(
     station_hourly: dict[str, pd.DataFrame] = {}
     for kind, names in BASIC_REQUIREMENT_PARAMETERS.items():
         ids = [(st, i) for st, i in monitored if st.kind == kind]
-        kind_rows = _measurements(conn, [i for _, i in ids], names, start, end)
+        kind_rows = station_measurements(conn, [i for _, i in ids], names, start, end)
         for st, i in ids:
             station_hourly[st.code] = valid_wide(kind_rows[kind_rows["station_id"] == i], names)
     return ParkData(

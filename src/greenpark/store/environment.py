@@ -191,7 +191,21 @@ def read_measurements(
         ordered by station, parameter and time. The rows are read by primary-key range
         (station, parameter, time).
     """
-    ids = _visible_ids(conn, station_ids, scope)
+    return station_measurements(conn, _visible_ids(conn, station_ids, scope), parameters,
+                                start, end)  # fmt: skip
+
+
+def station_measurements(
+    conn: Connection,
+    station_ids: Iterable[int],
+    parameters: Iterable[str],
+    start: dt.datetime,
+    end: dt.datetime,
+) -> pd.DataFrame:
+    """The values of ``parameters`` at ``station_ids`` with ``start <= time < end``, in the
+    frame of :func:`read_measurements`, for stations the caller already chose (no park or
+    scope filter: the evaluation reads the stations of the park it evaluates)."""
+    ids = sorted(set(station_ids))
     codes = sorted(set(parameters))
     if not ids or not codes:
         return _empty_frame()

@@ -62,19 +62,7 @@ def sponge_public(store: Store, year: int, park_code: str) -> EvaluationSpongePu
     """The section's model for ``year`` (computed on the days present; see module doc)."""
     sy = sponge_year(store, year, park_code=park_code, allow_gaps=True)
     catchments = [
-        EvaluationSpongeCatchmentPublic(
-            code=c.code,
-            name=c.name,
-            site=c.site,
-            area_m2=c.area_m2,
-            runoff_coefficient=c.runoff_coefficient,
-            capture_volume_m3=c.capture_volume_m3,
-            design_depth_mm=c.design_depth_mm,
-            facilities=list(c.facilities),
-            runoff_m3=c.runoff_m3,
-            captured_m3=c.captured_m3,
-            ratio=c.ratio,
-        )
+        EvaluationSpongeCatchmentPublic.model_validate(c, from_attributes=True)
         for c in catchment_lines(sy)
     ]
     return EvaluationSpongePublic(
